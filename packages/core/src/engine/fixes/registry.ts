@@ -1,0 +1,48 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { fastCpuBatchMatMul } from './cpu_matmul.js';
+import { fastGatherV2 } from './fast_gather.js';
+import { fastUnsortedSegmentSum } from './fast_unsorted_segment_sum.js';
+import { isOverridden, overrideKernel, restoreKernel } from './override.js';
+import { transposingMatMul } from './wasm_matmul_transpose.js';
+
+/**
+ * The stock-kernel fixes per backend (platform.md, "Known defects"). Each
+ * entry replaces one stock kernel; `uninstallKernelFixes` restores them so a
+ * benchmark can measure stock and fixed kernels in one run.
+ */
+type Fix = { kernelName: string; make: (original: tf.KernelConfig | undefined) => tf.KernelFunc };
+
+
+function fixesFor(backendName: string): Fix[] {
+  if (backendName === 'wasm') {
+    return [
+      { kernelName: 'BatchMatMul', make: transposingMatMul },
+      { kernelName: '_FusedMatMul', make: transposingMatMul },
+      { kernelName: 'UnsortedSegmentSum', make: fastUnsortedSegmentSum('wasm') },
+      { kernelName: 'GatherV2', make: fastGatherV2('wasm') },
+    ];
+  }
+  if (backendName === 'cpu') {
+    return [
+      { kernelName: 'BatchMatMul', make: fastCpuBatchMatMul },
+      { kernelName: 'UnsortedSegmentSum', make: fastUnsortedSegmentSum('cpu') },
+      { kernelName: 'GatherV2', make: fastGatherV2('cpu') },
+    ];
+  }
+  return [];
+}
+
+/** Installs the fixes for a backend that is already initialised (its stock kernels' setup has run). */
+export function installKernelFixes(backendName: string): void {
+  for (const fix of fixesFor(backendName)) overrideKernel(fix.kernelName, backendName, fix.make);
+}
+
+/** Restores the stock kernels. */
+export function uninstallKernelFixes(backendName: string): void {
+  for (const fix of fixesFor(backendName)) restoreKernel(fix.kernelName, backendName);
+}
+
+export function kernelFixesInstalled(backendName: string): boolean {
+  const fixes = fixesFor(backendName);
+  return fixes.length > 0 && fixes.every((f) => isOverridden(f.kernelName, backendName));
+}

@@ -1,0 +1,38 @@
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelArgs, readIndices, rowSize, withArrays } from './arrays.js';
+import { checkGatherIndices } from './index_checks.js';
+
+/** out[e, :] = x[indices[e], :] (rows with a negative index are 0 when `negative` is 'zero'). */
+export const GatherRows = 'NnphysGatherRows';
+
+export interface GatherRowsAttrs extends NamedAttrMap {
+  negative: 'error' | 'zero';
+  argName: string;
+}
+
+export function gatherRowsLoop(x: Float32Array | Int32Array, ids: Int32Array, out: Float32Array | Int32Array, f: number): void {
+  const n = ids.length;
+  for (let e = 0; e < n; e++) {
+    const src = ids[e] as number;
+    if (src < 0) continue;
+    const so = src * f;
+    const oo = e * f;
+    for (let j = 0; j < f; j++) out[oo + j] = x[so + j] as number;
+  }
+}
+
+export function gatherRowsKernel(backendName: string): KernelConfig {
+  const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { x, indices } = inputs as { x: TensorInfo; indices: TensorInfo };
+    const { negative, argName } = attrs as unknown as GatherRowsAttrs;
+    const numRows = x.shape[0] as number;
+    checkGatherIndices(readIndices(backendName, backend, indices), numRows, argName, negative === 'zero');
+    const f = rowSize(x.shape);
+    const outShape = [indices.shape[0] as number, ...x.shape.slice(1)];
+    const [out] = withArrays(backendName, backend, [x, indices], [{ shape: outShape, dtype: x.dtype }], ([xa, ia], [oa]) =>
+      gatherRowsLoop(xa as Float32Array, ia as Int32Array, oa as Float32Array, f),
+    );
+    return out as TensorInfo;
+  };
+  return { kernelName: GatherRows, backendName, kernelFunc: kernelFunc as unknown as KernelFunc };
+}
