@@ -76,8 +76,8 @@ describe.each(['cpu', 'wasm'] as const)('modules on %s', (backend) => {
       }
       return (2 / Math.sqrt(Math.PI)) * s;
     };
-    Array.from(gelu(x).dataSync()).forEach((v, i) => expect(v).toBeCloseTo(0.5 * xs[i]! * (1 + erf(xs[i]! / Math.SQRT2)), 5));
-    Array.from(silu(x).dataSync()).forEach((v, i) => expect(v).toBeCloseTo(xs[i]! / (1 + Math.exp(-xs[i]!)), 5));
+    for (const [i, v] of gelu(x).dataSync().entries()) expect(v).toBeCloseTo(0.5 * xs[i]! * (1 + erf(xs[i]! / Math.SQRT2)), 5);
+    for (const [i, v] of silu(x).dataSync().entries()) expect(v).toBeCloseTo(xs[i]! / (1 + Math.exp(-xs[i]!)), 5);
     expect(checkGradients((x) => tf.sum(gelu(x)), [x]).maxRelativeError).toBeLessThan(1e-2);
   });
 

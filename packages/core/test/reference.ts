@@ -1,5 +1,5 @@
 // Float64 reference implementations (plain loops) that the kernels are checked against.
-import { Random } from '../src/index.js';
+import type { Random } from '../src/index.js';
 
 export function randomMatrix(rng: Random, rows: number, cols: number): Float64Array {
   return Float64Array.from({ length: rows * cols }, () => rng.normal());
