@@ -1,0 +1,12 @@
+// @nnphys/datasets: seeded synthetic tasks, fixtures and loaders. Plain data, no tensors.
+export type { Graph, Molecule, MoleculeSet, WeightedPoints } from './types.js';
+
+export { atomSum, aggregate, type AtomSumOptions, type AtomSumData, type AtomSumTarget } from './sets/atom_sum.js';
+export { encodeAtom, atomBits, binaryWidth, type AtomEncoding } from './sets/encode_atom.js';
+export { permutationAugment, type PermutationAugmentOptions, type SetData, type Augmented } from './sets/permutation_augment.js';
+export {
+  atomValues002,
+  ATOM_VALUES_002_SECTION_4_2,
+  ATOM_VALUES_002_SECTION_4_6,
+  type PrintedAtomValue,
+} from './fixtures/atom_values_002.js';
