@@ -10,3 +10,8 @@ export {
   ATOM_VALUES_002_SECTION_4_6,
   type PrintedAtomValue,
 } from './fixtures/atom_values_002.js';
+
+export { twoMoons, type TwoMoonsOptions } from './toys/two_moons.js';
+export { sinWithOutlier, type SinWithOutlierOptions, type RegressionToy } from './toys/sin_with_outlier.js';
+export { logMonotone, type LogMonotoneOptions } from './toys/log_monotone.js';
+export { oscillatingCircle, oscillatingRadius, type OscillatingCircleOptions, type OscillatingCircleData } from './toys/oscillating_circle.js';
