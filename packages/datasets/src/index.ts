@@ -15,3 +15,4 @@ export { twoMoons, type TwoMoonsOptions } from './toys/two_moons.js';
 export { sinWithOutlier, type SinWithOutlierOptions, type RegressionToy } from './toys/sin_with_outlier.js';
 export { logMonotone, type LogMonotoneOptions } from './toys/log_monotone.js';
 export { oscillatingCircle, oscillatingRadius, type OscillatingCircleOptions, type OscillatingCircleData } from './toys/oscillating_circle.js';
+export { resonanceToy, resonanceX2, RESONANCE_SOURCES, type ResonanceToyOptions, type ResonanceToyData, type ResonanceX2 } from './toys/resonance_toy.js';
