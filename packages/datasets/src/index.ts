@@ -16,3 +16,4 @@ export { sinWithOutlier, type SinWithOutlierOptions, type RegressionToy } from '
 export { logMonotone, type LogMonotoneOptions } from './toys/log_monotone.js';
 export { oscillatingCircle, oscillatingRadius, type OscillatingCircleOptions, type OscillatingCircleData } from './toys/oscillating_circle.js';
 export { resonanceToy, resonanceX2, RESONANCE_SOURCES, type ResonanceToyOptions, type ResonanceToyData, type ResonanceX2 } from './toys/resonance_toy.js';
+export { pointCloud, mergePointClouds, type PointCloud, type PointCloudOptions, type PointCloudShape, type ShapeParams } from './shapes/point_cloud.js';
