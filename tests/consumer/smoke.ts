@@ -22,4 +22,21 @@ export const smoke: Record<string, { esm: string; cjs: string; expect: RegExp }>
     `,
     expect: /^(wasm|cpu) \[\[3,4\],\[6,8\]\] 6 3x1$/,
   },
+  '@nnphys/datasets': {
+    esm: `
+      import { twoMoons, atomSum } from '@nnphys/datasets';
+      const m = twoMoons({ samples: 10, seed: 1 });
+      const a = atomSum({ setSize: 3, samples: 4, seed: 2 });
+      const ok = a.targets.every((t, i) => Math.abs(t - a.atoms[i].reduce((s, k) => s + a.values[k], 0)) < 1e-12);
+      console.log(m.x.length, m.y.length, a.inputs.length, ok);
+    `,
+    cjs: `
+      const { twoMoons, atomSum } = require('@nnphys/datasets');
+      const m = twoMoons({ samples: 10, seed: 1 });
+      const a = atomSum({ setSize: 3, samples: 4, seed: 2 });
+      const ok = a.targets.every((t, i) => Math.abs(t - a.atoms[i].reduce((s, k) => s + a.values[k], 0)) < 1e-12);
+      console.log(m.x.length, m.y.length, a.inputs.length, ok);
+    `,
+    expect: /^10 10 4 true$/,
+  },
 };
