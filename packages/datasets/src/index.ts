@@ -24,3 +24,8 @@ export { relationTask, FORWARD_ARROW, BACKWARD_ARROW, QUESTION, type RelationTas
 export { biosTask, BIOS_DEFAULT_SIZES, MONTHS, type BiosTask, type BiosTaskOptions, type BiosVocabularySizes, type Person } from './tokens/bios_task.js';
 export { starGraphTask, type StarGraphTask, type StarGraphTaskOptions, type StarGraph, type StarGraphSequence } from './tokens/star_graph_task.js';
 export { modularAddition, type ModularAdditionOptions, type ModularAdditionData } from './algorithmic/modular_addition.js';
+
+export { ethanol, type EthanolFixture, type MolecularGraphFixture } from './fixtures/ethanol.js';
+export { xor } from './fixtures/xor.js';
+export { split, partSizes } from './split.js';
+export { batches, type BatchOptions } from './batches.js';
