@@ -72,7 +72,7 @@ class CdfSweep {
       phi += cp[l]! * (hc - 2 * this.S[l]!);
     }
     // Rounding can leave a tiny negative number where φ is 0.
-    return phi > 0 ? phi : 0;
+    return Math.max(phi, 0);
   }
 
   /**

@@ -1,6 +1,6 @@
 // Independent float64 reference implementations for the tests: direct formulas,
 // no incremental sweeps, no shared code with src/ except the bin assignment.
-import { Random } from '@nnphys/core';
+import type { Random } from '@nnphys/core';
 
 export const backends = ['cpu', 'wasm'] as const;
 
