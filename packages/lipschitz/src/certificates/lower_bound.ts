@@ -68,8 +68,9 @@ export function lipschitzLowerBound(model: ProbedModel, options: LowerBoundOptio
   assertPositiveNumber(lr, `${fn}: learningRate`);
   const rng = resolveRandom(options.seed);
   const init = () => Float32Array.from({ length: pairs * d }, (_, i) => (center[i % d] as number) + radius * (2 * rng.uniform() - 1));
-  const xs = tf.variable(tf.tensor2d(init(), [pairs, d]));
-  const ys = tf.variable(tf.tensor2d(init(), [pairs, d]));
+  // tf.variable(t) keeps t alive: build the variables inside tidy so the initial values are released.
+  const xs = tf.tidy(() => tf.variable(tf.tensor2d(init(), [pairs, d])));
+  const ys = tf.tidy(() => tf.variable(tf.tensor2d(init(), [pairs, d])));
   const optimizer = tf.train.adam(lr);
   const minSeparation = 1e-3 * radius;
   let best = { ratio: 0, x: [] as number[], y: [] as number[] };

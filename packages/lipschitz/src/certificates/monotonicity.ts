@@ -177,10 +177,12 @@ function adversarialPoints(
   const shift = new Float32Array(d);
   shift[feature] = (model.monotone[feature] as number) * frac * width;
   const shiftT = tf.tensor1d(shift);
-  const x = tf.variable(tf.tensor2d(Float32Array.from({ length: n * d }, (_, k) => {
+  const init = Float32Array.from({ length: n * d }, (_, k) => {
     const [a, b] = bounds[k % d] as [number, number];
     return a + (b - a) * rng.uniform();
-  }), [n, d]));
+  });
+  // tf.variable(t) keeps t alive: build inside tidy so the initial value is released.
+  const x = tf.tidy(() => tf.variable(tf.tensor2d(init, [n, d])));
   const optimizer = tf.train.adam(0.05 * Math.min(...bounds.map((b) => b[1] - b[0])));
   try {
     for (let s = 0; s < iterations; s++) {
