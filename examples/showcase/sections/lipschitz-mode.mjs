@@ -88,11 +88,11 @@ export default {
     let certificatesHold = true;
     for (const [k, v] of variants.entries()) {
       const { model, losses } = trainModel(v.order, batches, sizes.epochs, 7);
-      losses.forEach((l, i) => lossRows.push({ x: i + 1, y: l, series: v.name }));
+      for (const [i, l] of losses.entries()) lossRows.push({ x: i + 1, y: l, series: v.name });
       const scores = tf.tidy(() => Array.from(tf.reshape(model.apply(test.x), [-1]).dataSync()));
       const testAuc = auc(scores, testData.y);
       const fpr = falsePositiveRateByBin(scores, testData.mass, testData.y, 0.5, EDGES);
-      fpr.forEach((f, i) => fprRows.push({ x: (EDGES[i] + EDGES[i + 1]) / 2, y: f, series: v.name }));
+      for (const [i, f] of fpr.entries()) fprRows.push({ x: (EDGES[i] + EDGES[i + 1]) / 2, y: f, series: v.name });
       // Certificate and search on the logit g(x) + λ c·x (the sigmoid only scales slopes by <= 1/4 and saturates,
       // which would make the search uninformative). The search box covers the data: x1 in about [-7, 4], x2 in [0, 1].
       const cert = lipschitzCertificate(model);

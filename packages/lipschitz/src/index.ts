@@ -27,10 +27,10 @@ export { ExportedNetwork, type ExportedArchitecture, exportNetwork, saveExported
 export { hingeLoss, dynamicHingeLoss, type HingeLossOptions } from './losses/hinge_loss.js';
 export { bceWithTemperature, type BceWithTemperatureOptions } from './losses/bce_with_temperature.js';
 export { dynamicMargins, type DynamicMarginOptions } from './losses/dynamic_margins.js';
-export { type LabelConvention } from './losses/labels.js';
+export type { LabelConvention } from './losses/labels.js';
 
 // Earth mover's distance
-export { type WeightedPoints } from './emd/weighted_points.js';
+export type { WeightedPoints } from './emd/weighted_points.js';
 export { exactEMD, exactTransport, emd1d, type ExactEMDOptions, type ExactTransport } from './emd/exact_emd.js';
 export { estimateEMD, type EstimateEMDOptions, type EMDEstimate, type CriticOptions } from './emd/estimate_emd.js';
 export { krObjective, type Potential } from './emd/kr_objective.js';

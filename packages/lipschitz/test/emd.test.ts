@@ -44,7 +44,7 @@ describe('exact EMD (float64 solvers)', () => {
       // plan marginals
       const rowSums = new Array(n).fill(0);
       for (const e of t.plan) rowSums[e.from] += e.mass;
-      rowSums.forEach((s, i) => expect(s).toBeCloseTo(a[i] as number, 9));
+      for (const [i, s] of rowSums.entries()) expect(s).toBeCloseTo(a[i] as number, 9);
       expect(t.totals.p).toBeCloseTo(p.weights.reduce((s, v) => s + v, 0), 12);
     }
   });

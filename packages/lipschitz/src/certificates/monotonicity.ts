@@ -140,7 +140,7 @@ function evaluate(model: ProbedModel, rows: Float32Array[], precision: 'float32'
   }
   const d = rows[0]?.length ?? 0;
   const flat = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => flat.set(r, i * d));
+  for (const [i, r] of rows.entries()) flat.set(r, i * d);
   const values = tf.tidy(() => model.apply(tf.tensor2d(flat, [rows.length, d])));
   try {
     return Float64Array.from(values.dataSync());
@@ -153,7 +153,7 @@ function partials(model: ProbedModel & { monotone: MonotoneConstraint[] }, base:
   const d = model.monotone.length;
   const out = model.monotone.map((c) => (c === 0 ? Number.NaN : Number.POSITIVE_INFINITY));
   const flat = new Float32Array(base.length * d);
-  base.forEach((r, i) => flat.set(r, i * d));
+  for (const [i, r] of base.entries()) flat.set(r, i * d);
   const g = tf.tidy(() => tf.grad((z: tf.Tensor) => tf.sum(model.apply(z as tf.Tensor2D)))(tf.tensor2d(flat, [base.length, d])).dataSync());
   for (let n = 0; n < base.length; n++) {
     for (const i of constrained) out[i] = Math.min(out[i] as number, (model.monotone[i] as number) * (g[n * d + i] as number));

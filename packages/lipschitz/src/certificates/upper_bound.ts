@@ -1,5 +1,5 @@
 import { NnphysError, assertOneOf } from '@nnphys/core';
-import { type Bakeable } from '../export/exported_network.js';
+import type { Bakeable } from '../export/exported_network.js';
 import { type PlainNetwork, checkPlainNetwork } from '../export/plain_network.js';
 import { type InputNorm, inputNorms } from '../norms/kinds.js';
 import { type NormIndex, dualNorm, operatorNormBound, outputRow, vectorNorm } from '../norms/operator_norms.js';

@@ -60,8 +60,8 @@ export function checkCritic(critic: LipschitzNetwork, inputs: number, p: InputNo
 export function certifiedDualValue(critic: LipschitzNetwork, a: NormalizedPoints, b: NormalizedPoints): { value: number; bound: number } {
   const plain = critic.toPlain();
   let value = 0;
-  a.points.forEach((x, i) => (value += (a.weights[i] as number) * (evaluateRow(plain, x)[0] as number)));
-  b.points.forEach((y, j) => (value -= (b.weights[j] as number) * (evaluateRow(plain, y)[0] as number)));
+  for (const [i, x] of a.points.entries()) value += (a.weights[i] as number) * (evaluateRow(plain, x)[0] as number);
+  for (const [j, y] of b.points.entries()) value -= (b.weights[j] as number) * (evaluateRow(plain, y)[0] as number);
   const bound = lipschitzUpperBound(plain, critic.norm);
   return { value: value / Math.max(1, bound), bound };
 }
@@ -69,7 +69,10 @@ export function certifiedDualValue(critic: LipschitzNetwork, a: NormalizedPoints
 function sampler(weights: Float64Array, rng: Random): () => number {
   const cdf = new Float64Array(weights.length);
   let acc = 0;
-  weights.forEach((w, i) => (cdf[i] = acc += w));
+  for (const [i, w] of weights.entries()) {
+    acc += w;
+    cdf[i] = acc;
+  }
   return () => {
     const u = rng.uniform() * acc;
     let lo = 0;

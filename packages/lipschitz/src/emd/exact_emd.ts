@@ -83,8 +83,8 @@ export function emd1d(p: WeightedPoints, q: WeightedPoints): number {
   const [a, b] = normalizePair(p, q, 'emd1d');
   if (a.dim !== 1) throw new NnphysError(`emd1d: points must be one-dimensional, got dimension ${a.dim}`);
   const events: Array<[number, number]> = [];
-  a.points.forEach((pt, i) => events.push([pt[0] as number, a.weights[i] as number]));
-  b.points.forEach((pt, j) => events.push([pt[0] as number, -(b.weights[j] as number)]));
+  for (const [i, pt] of a.points.entries()) events.push([pt[0] as number, a.weights[i] as number]);
+  for (const [j, pt] of b.points.entries()) events.push([pt[0] as number, -(b.weights[j] as number)]);
   events.sort((x, y) => x[0] - y[0]);
   let cdfDiff = 0;
   let total = 0;

@@ -16,7 +16,7 @@ const INSERTION_SORT_MAX = 32;
 
 /** Total order on (value, index): ascending values, NaN last, ties by index. */
 function less(u: number, v: number): boolean {
-  return u < v || (u === u && v !== v);
+  return u < v || (!Number.isNaN(u) && Number.isNaN(v));
 }
 
 export function sortGroups(x: Float32Array, values: Float32Array, perm: Int32Array, width: number, groupSize: number): void {
