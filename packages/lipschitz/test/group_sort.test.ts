@@ -61,7 +61,7 @@ describe.each(backends)('GroupSort on %s', (backend) => {
     ]) {
       const x = tf.tensor2d([row]);
       for (let o = 0; o < 4; o++) {
-        const dy = tf.oneHot([o], 4).toFloat() as tf.Tensor2D;
+        const dy = tf.cast(tf.oneHot([o], 4), 'float32') as tf.Tensor2D;
         const g = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(gs.apply(z as tf.Tensor2D), dy)))(x).dataSync();
         // one-hot in, one-hot out
         expect(Array.from(g).sort()).toEqual([0, 0, 0, 1]);
