@@ -29,3 +29,21 @@ export { ethanol, type EthanolFixture, type MolecularGraphFixture } from './fixt
 export { xor } from './fixtures/xor.js';
 export { split, partSizes } from './split.js';
 export { batches, type BatchOptions } from './batches.js';
+
+export {
+  QM9_ELEMENTS,
+  NODE_FEATURES,
+  EDGE_FEATURES,
+  atomFeatures,
+  bondFeatures,
+  addHydrogens,
+  type AtomRecord,
+  type BondRecord,
+  type BondType,
+  type Hybridization,
+  type Hydrogens,
+  type MoleculeLayout,
+  type QM9Element,
+} from './qm9/features.js';
+export { HARTREE_TO_EV, QM9_TARGET_NAMES, QM9_SOURCE_UNITS, hartreeToEV, qm9Units, type QM9TargetName, type QM9Units } from './qm9/targets.js';
+export { qm9Sample, type QM9Options, type QM9Set } from './qm9/qm9_sample.js';
