@@ -33,7 +33,7 @@ export function resolveQM9Options(opts: unknown, fn: string): Required<QM9Option
  * 376 real QM9 molecules embedded in the package, already featurised (no RDKit, no I/O): the first 60
  * rows of the shared sample (the smallest molecules), every 40th row after them and the first 10 charged
  * molecules. Features were computed by Python RDKit (scripts/qm9_sample.py) and equal what smilesToGraph
- * gives (checked in test/qm9_sample.test.ts). Targets: the 12 MoleculeNet columns (targetNames), units in `units`.
+ * gives (checked in test/smiles_to_graph.test.ts). Targets: the 12 MoleculeNet columns (targetNames), units in `units`.
  */
 export function qm9Sample(opts?: QM9Options): QM9Set {
   const { layout, hydrogens, units } = resolveQM9Options(opts, 'qm9Sample');
