@@ -8,7 +8,7 @@ export interface RDKitMol {
 }
 export interface RDKitModule {
   version(): string;
-  get_mol(input: string): RDKitMol | null;
+  get_mol(input: string, details?: string): RDKitMol | null;
   disable_logging?(): void;
 }
 
