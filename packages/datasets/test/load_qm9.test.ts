@@ -71,11 +71,33 @@ describe('loadQM9 from a local HTTP server', () => {
     expect(a.skipped).toEqual([]);
     expect(a.molecules).toEqual(SAMPLE.molecules.slice(0, 40));
     expect(a.rows).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    expect(cacheFiles(cacheDir).length).toBe(2); // the CSV and its .json record, no temporary file
+    expect(a.source.fromFeatureCache).toBe(0);
+    expect(cacheFiles(cacheDir).length).toBe(3); // the CSV, its .json record and the feature cache; no temporary file
     const b = await loadQM9({ source: `${base}/qm9.csv`, cacheDir, sha256: GOOD_SHA });
     expect(b.source.fetched).toBe('cache');
+    expect(b.source.fromFeatureCache).toBe(40); // no RDKit parse the second time
     expect(hits.get('/qm9.csv')).toBe(1);
     expect(b.molecules).toEqual(a.molecules);
+    const c = await loadQM9({ source: `${base}/qm9.csv`, cacheDir, layout: 'pyg', hydrogens: 'explicit' });
+    expect(c.source.fromFeatureCache).toBe(40);
+    expect(c.molecules).toEqual(qm9Sample({ layout: 'pyg', hydrogens: 'explicit' }).molecules.slice(0, 40));
+  });
+
+  test('a damaged or foreign feature cache is ignored and rewritten', async () => {
+    const cacheDir = join(tmp, 'c6');
+    const a = await loadQM9({ source: `${base}/qm9.csv`, cacheDir, sha256: GOOD_SHA });
+    const featureFile = join(cacheDir, 'qm9', cacheFiles(cacheDir).find((f) => f.startsWith('features-'))!);
+    const text = readFileSync(featureFile, 'utf8');
+    expect(text).toMatch(/\tC\tC34\t/); // methane's entry
+    for (const damaged of [text.replace(/\tC\tC34\t/, '\tC\tC35\t'), text.split('\n').slice(0, -3).join('\n'), text.replace(/RDKit-JS [^\n]*/, 'RDKit-JS 0.0')]) {
+      writeFileSync(featureFile, damaged); // an edited entry (well-formed, wrong H count), a cut file, another RDKit
+      const b = await loadQM9({ source: `${base}/qm9.csv`, cacheDir, sha256: GOOD_SHA });
+      expect(b.source.fromFeatureCache).toBe(0);
+      expect(b.molecules).toEqual(a.molecules);
+      expect(readFileSync(featureFile, 'utf8')).toBe(text);
+    }
+    const off = await loadQM9({ source: `${base}/qm9.csv`, cacheDir, featureCache: false });
+    expect(off.source.fromFeatureCache).toBe(0);
   });
 
   test('a corrupt cache is detected by its checksum and downloaded again', async () => {

@@ -134,3 +134,23 @@ export function decodeBonds(code: string, where: string): BondRecord[] {
   }
   return bonds;
 }
+
+/** Inverse of decodeAtoms; null when an atom does not fit the code (more than 9 hydrogens). */
+export function encodeAtoms(atoms: readonly AtomRecord[]): string | null {
+  let code = '';
+  for (const a of atoms) {
+    if (a.numHs > 9) return null;
+    code += `${a.element}${a.hybridization}${a.numHs}${a.aromatic ? 'a' : ''}`;
+  }
+  return code;
+}
+
+/** Inverse of decodeBonds; null when an atom index does not fit in one base-36 digit. */
+export function encodeBonds(bonds: readonly BondRecord[]): string | null {
+  let code = '';
+  for (const b of bonds) {
+    if (b.begin >= 36 || b.end >= 36) return null;
+    code += `${B36[b.begin]}${B36[b.end]}${'123a'[b.type - 1]}`;
+  }
+  return code;
+}

@@ -5,7 +5,8 @@ import { csvLines, splitCsvLine } from './csv.js';
 import { downloadAtomic, sha256File, writeFileAtomic } from './download.js';
 import { type QM9Options, type QM9Set, resolveQM9Options } from './qm9_sample.js';
 import { loadRDKit } from './rdkit.js';
-import { featurizeSmiles } from './smiles_to_graph.js';
+import { parseSmiles } from './smiles_to_graph.js';
+import { type AtomRecord, type BondRecord, buildMolecule, decodeAtoms, decodeBonds, encodeAtoms, encodeBonds } from './features.js';
 import { convertTargets, QM9_TARGET_NAMES, qm9Units } from './targets.js';
 
 /** MoleculeNet's QM9 CSV as DeepChem hosts it (SMILES + the 12 standard targets + A, B, C and atomisation energies). */
@@ -28,6 +29,12 @@ export interface LoadQM9Options extends QM9Options {
    * and a downloaded file's hash is recorded beside the cache on first download and checked afterwards.
    */
   sha256?: string;
+  /**
+   * Keep the per-molecule RDKit results (compact atom/bond codes, independent of layout and hydrogens) in
+   * `cacheDir`, keyed by the source's sha256, so that later loads skip RDKit. Default true for URL sources,
+   * and for local paths when `cacheDir` is given.
+   */
+  featureCache?: boolean;
   /** What to do with an invalid row: 'throw' (default) an error naming the row, or 'skip' it and report it in `skipped`. */
   onInvalid?: 'throw' | 'skip';
 }
@@ -49,10 +56,41 @@ export interface QM9Load extends QM9Set {
     url?: string;
     /** For a URL: 'cache' (valid cache used), 'download' (no cache) or 'redownload' (the cache failed its checksum). */
     fetched?: 'cache' | 'download' | 'redownload';
+    /** How many molecules came from the feature cache (the rest were parsed by RDKit-JS). */
+    fromFeatureCache: number;
   };
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+/** Bump when the featurisation changes: old feature caches are then ignored. */
+const FEATURE_CACHE_VERSION = 1;
+
+type FeatureEntry = { smiles: string; atoms: string; bonds: string };
+
+/** Reads a feature cache; an absent, foreign or damaged file gives an empty map (and is rewritten later). */
+async function readFeatureCache(path: string, stamp: string): Promise<Map<number, FeatureEntry>> {
+  const { readFile } = await import('node:fs/promises');
+  const out = new Map<number, FeatureEntry>();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return out;
+  }
+  const lines = csvLines(text);
+  const n = lines.length - 2;
+  if (n < 0 || lines[0] !== stamp) return out;
+  // the last line carries the entry count and the sha256 of the entries: an edited or cut file is ignored
+  const { createHash } = await import('node:crypto');
+  const digest = createHash('sha256').update(lines.slice(1, -1).join('\n')).digest('hex');
+  if (lines[lines.length - 1] !== `end\t${n}\t${digest}`) return out;
+  for (let i = 1; i <= n; i++) {
+    const [row, smiles, atoms, bonds] = lines[i].split('\t');
+    if (bonds === undefined || !/^\d+$/.test(row)) return new Map();
+    out.set(Number(row), { smiles, atoms, bonds });
+  }
+  return out;
+}
 
 /** Checks a CSV header: the smiles column and the 12 standard targets must be present (any order, extra columns ignored). */
 function headerColumns(header: string[], where: string): { smiles: number; targets: number[] } {
@@ -128,15 +166,19 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
   const isUrl = /^https?:\/\//i.test(source);
   const expected = o.sha256 ?? (source === QM9_URL ? QM9_URL_SHA256 : undefined);
 
+  if (o.cacheDir !== undefined && (typeof o.cacheDir !== 'string' || o.cacheDir.length === 0)) fail(`${where}: cacheDir must be a directory path, got ${show(o.cacheDir)}`);
+  if (o.featureCache !== undefined && typeof o.featureCache !== 'boolean') fail(`${where}: featureCache must be true or false, got ${show(o.featureCache)}`);
+  const { join } = await import('node:path');
+  let cacheDir = o.cacheDir;
+  if (cacheDir === undefined && isUrl) {
+    const { homedir } = await import('node:os');
+    cacheDir = process.env.NNPHYS_CACHE_DIR ?? join(homedir(), '.cache', 'nnphys');
+  }
   let path: string;
   let sha256: string;
   let fetched: QM9Load['source']['fetched'];
   if (isUrl) {
-    const { homedir } = await import('node:os');
-    const { join } = await import('node:path');
-    const cacheDir = o.cacheDir ?? process.env.NNPHYS_CACHE_DIR ?? join(homedir(), '.cache', 'nnphys');
-    if (typeof cacheDir !== 'string' || cacheDir.length === 0) fail(`${where}: cacheDir must be a directory path, got ${show(cacheDir)}`);
-    ({ path, sha256, fetched } = await cachedDownload(source, cacheDir, expected, where));
+    ({ path, sha256, fetched } = await cachedDownload(source, cacheDir as string, expected, where));
   } else {
     path = source;
     try {
@@ -153,6 +195,12 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
   const header = splitCsvLine(lines[0]);
   const cols = headerColumns(header, `${where}: ${source}`);
   const rd = await loadRDKit();
+  const useFeatureCache = (o.featureCache ?? true) && cacheDir !== undefined;
+  const featurePath = useFeatureCache ? join(cacheDir as string, 'qm9', `features-${sha256.slice(0, 16)}.tsv`) : '';
+  const stamp = `nnphys-qm9-features\t${FEATURE_CACHE_VERSION}\t${sha256}\tRDKit-JS ${rd.version()}`;
+  const cached = useFeatureCache ? await readFeatureCache(featurePath, stamp) : new Map<number, FeatureEntry>();
+  let fromFeatureCache = 0;
+  let added = 0;
   const molecules: Molecule[] = [];
   const rows: number[] = [];
   const skipped: SkippedRow[] = [];
@@ -168,12 +216,39 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
         if (!Number.isFinite(v)) fail(`${at}: target ${QM9_TARGET_NAMES[j]} must be a finite number, got ${show(cell)}`);
         return v;
       });
-      molecules.push(featurizeSmiles(rd, smiles, layout, hydrogens, at, convertTargets(target, units)));
+      let g: { atoms: AtomRecord[]; bonds: BondRecord[] } | null = null;
+      const hit = cached.get(r - 1);
+      if (hit !== undefined && hit.smiles === smiles) {
+        try {
+          g = { atoms: decodeAtoms(hit.atoms, at), bonds: decodeBonds(hit.bonds, at) };
+          fromFeatureCache++;
+        } catch {
+          g = null; // a damaged entry: parse again
+        }
+      }
+      if (g === null) {
+        g = parseSmiles(rd, smiles, at);
+        const atoms = encodeAtoms(g.atoms);
+        const bonds = encodeBonds(g.bonds);
+        if (useFeatureCache && atoms !== null && bonds !== null) {
+          cached.set(r - 1, { smiles, atoms, bonds });
+          added++;
+        }
+      }
+      molecules.push(buildMolecule(smiles, g.atoms, g.bonds, layout, hydrogens, convertTargets(target, units)));
       rows.push(r - 1);
     } catch (e) {
       if (onInvalid === 'throw' || !(e instanceof NnphysError)) throw e;
       skipped.push({ row: r - 1, line: r + 1, smiles, reason: e.message.startsWith(`${at}: `) ? e.message.slice(at.length + 2) : e.message });
     }
+  }
+  if (useFeatureCache && added > 0) {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(cacheDir as string, 'qm9'), { recursive: true });
+    const body = [...cached.entries()].sort((a, b) => a[0] - b[0]).map(([row, e]) => `${row}\t${e.smiles}\t${e.atoms}\t${e.bonds}`);
+    const { createHash } = await import('node:crypto');
+    const digest = createHash('sha256').update(body.join('\n')).digest('hex');
+    await writeFileAtomic(featurePath, `${stamp}\n${body.join('\n')}${body.length > 0 ? '\n' : ''}end\t${body.length}\t${digest}\n`);
   }
   return {
     molecules,
@@ -186,6 +261,7 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
       sha256,
       featurisedBy: `RDKit-JS ${rd.version()} (@rdkit/rdkit), hybridization derived`,
       path,
+      fromFeatureCache,
       ...(isUrl ? { url: source, fetched } : {}),
     },
   };
