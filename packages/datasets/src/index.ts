@@ -48,4 +48,14 @@ export {
 export { HARTREE_TO_EV, QM9_TARGET_NAMES, QM9_SOURCE_UNITS, hartreeToEV, qm9Units, type QM9TargetName, type QM9Units } from './qm9/targets.js';
 export { qm9Sample, type QM9Options, type QM9Set } from './qm9/qm9_sample.js';
 export { smilesToGraph } from './qm9/smiles_to_graph.js';
-export { loadQM9, QM9_URL, QM9_URL_SHA256, type LoadQM9Options, type QM9Load, type SkippedRow } from './qm9/load_qm9.js';
+export {
+  loadQM9,
+  parseUncharacterized,
+  QM9_URL,
+  QM9_URL_SHA256,
+  QM9_UNCHARACTERIZED_URL,
+  QM9_UNCHARACTERIZED_COUNT,
+  type LoadQM9Options,
+  type QM9Load,
+  type SkippedRow,
+} from './qm9/load_qm9.js';

@@ -22,6 +22,20 @@ function csvOf(n: number): string {
 }
 const GOOD = csvOf(40);
 const GOOD_SHA = createHash('sha256').update(GOOD).digest('hex');
+// the layout of QM9's uncharacterized.txt: prose (with numbers inside lines), rules, a header, then index lines
+const UNCHARACTERIZED = [
+  '',
+  'List of molecules among the 133885 GDB9 molecules for which ... lead to',
+  'different SMILES and InChI strings when parsed through the program Openbabel.',
+  '=====',
+  '#   Index      GDB17 SMILES    SMILES for B3LYP XYZ    SMILES for Corina generated XYZ    D_IJ',
+  '=====',
+  '       2          N        N        [NH3]      6.036217',
+  '       5          C#N      C#N      [CH]N      5.631463',
+  '      40          CCCO     CCCO     CCC[O]     1.588400',
+  '=====',
+  '',
+].join('\n');
 const SHARED_CSV = fileURLToPath(new URL('../../../../../shared/data/qm9-sample.csv', import.meta.url));
 
 let server: Server;
@@ -40,6 +54,9 @@ beforeAll(async () => {
       // announces the whole file, sends a third of it, then drops the connection
       res.writeHead(200, { 'content-type': 'text/csv', 'content-length': Buffer.byteLength(GOOD) });
       res.write(GOOD.slice(0, Math.floor(GOOD.length / 3)), () => res.socket?.destroy());
+    } else if (req.url === '/uncharacterized.txt') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(UNCHARACTERIZED);
     } else if (req.url === '/html') {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>not found</html>');
@@ -135,6 +152,36 @@ describe('loadQM9 from a local HTTP server', () => {
     await expect(loadQM9({ source: `${base}/missing.csv`, cacheDir })).rejects.toThrow(/failed with HTTP 404/);
     await expect(loadQM9({ source: `${base}/html`, cacheDir })).rejects.toThrow(/does not look like the expected file: its first line has no smiles column/);
     expect(cacheFiles(cacheDir)).toEqual([]);
+  });
+});
+
+describe('loadQM9 removeUncharacterized', () => {
+  test('drops the listed gdb indices (from a URL, cached, or a path) and reports how many', async () => {
+    const cacheDir = join(tmp, 'c7');
+    const set = await loadQM9({ source: `${base}/qm9.csv`, cacheDir, removeUncharacterized: `${base}/uncharacterized.txt` });
+    expect(set.removed).toBe(3);
+    expect(set.molecules.length).toBe(37);
+    expect(set.rows).toEqual(Array.from({ length: 40 }, (_, i) => i).filter((i) => ![1, 4, 39].includes(i)));
+    expect(set.molecules).toEqual(SAMPLE.molecules.slice(0, 40).filter((_, i) => ![1, 4, 39].includes(i)));
+    const listPath = join(tmp, 'uncharacterized.txt');
+    writeFileSync(listPath, UNCHARACTERIZED);
+    const again = await loadQM9({ source: `${base}/qm9.csv`, cacheDir, removeUncharacterized: listPath });
+    expect(again.molecules).toEqual(set.molecules);
+    expect(hits.get('/uncharacterized.txt')).toBe(1);
+    const kept = await loadQM9({ source: `${base}/qm9.csv`, cacheDir });
+    expect(kept.removed).toBe(0);
+    expect(kept.molecules.length).toBe(40);
+  });
+
+  test('needs a mol_id column of gdb_<index> values', async () => {
+    const p = join(tmp, 'noid.csv');
+    writeFileSync(p, GOOD.replace(/^mol_id,/, 'id,'));
+    await expect(loadQM9({ source: p, removeUncharacterized: join(tmp, 'x.txt') })).rejects.toThrow(/removeUncharacterized needs a mol_id column/);
+    const q = join(tmp, 'badid.csv');
+    writeFileSync(q, GOOD.replace('gdb_3,', 'mol3,'));
+    writeFileSync(join(tmp, 'list.txt'), UNCHARACTERIZED);
+    await expect(loadQM9({ source: q, removeUncharacterized: join(tmp, 'list.txt') })).rejects.toThrow(/line 4 .*mol_id must look like gdb_<index>, got "mol3"/);
+    await expect(loadQM9({ source: q, removeUncharacterized: 3 as never })).rejects.toThrow(/removeUncharacterized must be true, false, a path or a URL, got 3/);
   });
 });
 

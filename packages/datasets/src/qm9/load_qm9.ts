@@ -17,6 +17,21 @@ export const QM9_URL = 'https://deepchemdata.s3-us-west-1.amazonaws.com/datasets
  */
 export const QM9_URL_SHA256 = '3e668f8c34e4bc392a90d417a50a5eed3b64b842a817a633024bdc054c68ccb4';
 
+/** QM9's list of the 3,054 "uncharacterized" molecules (figshare file 3195404), as PyG downloads it. */
+export const QM9_UNCHARACTERIZED_URL = 'https://ndownloader.figshare.com/files/3195404';
+/** Number of entries in that list (Ramakrishnan et al. 2014; PyG asserts it). */
+export const QM9_UNCHARACTERIZED_COUNT = 3054;
+
+/** The indices (1-based GDB-9 numbers) of the uncharacterized list: every line whose first token is an integer. */
+export function parseUncharacterized(text: string): Set<number> {
+  const out = new Set<number>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+)\s+\S/.exec(line);
+    if (m !== null) out.add(Number(m[1]));
+  }
+  return out;
+}
+
 export interface LoadQM9Options extends QM9Options {
   /** A local CSV path or an http(s) URL. Default QM9_URL. */
   source?: string;
@@ -35,6 +50,13 @@ export interface LoadQM9Options extends QM9Options {
    * and for local paths when `cacheDir` is given.
    */
   featureCache?: boolean;
+  /**
+   * Drop the 3,054 molecules whose relaxed geometry no longer matches their SMILES (QM9's
+   * "uncharacterized.txt", as PyG does): true = download the list from QM9_UNCHARACTERIZED_URL (cached and
+   * sha256-recorded like the CSV), or a local path / URL of that list. Rows are matched by the CSV's mol_id
+   * (gdb_<index>). Default false (keep all rows, as MoleculeNet).
+   */
+  removeUncharacterized?: boolean | string;
   /** What to do with an invalid row: 'throw' (default) an error naming the row, or 'skip' it and report it in `skipped`. */
   onInvalid?: 'throw' | 'skip';
 }
@@ -50,6 +72,8 @@ export interface SkippedRow {
 
 export interface QM9Load extends QM9Set {
   skipped: SkippedRow[];
+  /** How many rows were dropped by `removeUncharacterized` (0 when off). */
+  removed: number;
   source: QM9Set['source'] & {
     /** The file that was read (the cache file for a URL). */
     path: string;
@@ -100,7 +124,18 @@ function headerColumns(header: string[], where: string): { smiles: number; targe
   return { smiles: names.indexOf('smiles'), targets: QM9_TARGET_NAMES.map((n) => names.indexOf(n)) };
 }
 
-async function cachedDownload(url: string, cacheDir: string, expected: string | undefined, where: string) {
+const csvWithSmiles = (head: string): string | null => {
+  const firstLine = head.split('\n')[0] ?? '';
+  return splitCsvLine(firstLine.replace(/\r$/, '')).map((c) => c.trim()).includes('smiles') ? null : `its first line has no smiles column (${show(firstLine)})`;
+};
+
+async function cachedDownload(
+  url: string,
+  cacheDir: string,
+  expected: string | undefined,
+  where: string,
+  accept: (head: string) => string | null = csvWithSmiles,
+) {
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
   const { createHash } = await import('node:crypto');
@@ -129,16 +164,7 @@ async function cachedDownload(url: string, cacheDir: string, expected: string | 
     await fs.rm(path, { force: true });
     await fs.rm(metaPath, { force: true });
   }
-  const got = await downloadAtomic(
-    url,
-    path,
-    expected,
-    (head) => {
-      const firstLine = head.split('\n')[0] ?? '';
-      return splitCsvLine(firstLine.replace(/\r$/, '')).map((c) => c.trim()).includes('smiles') ? null : `its first line has no smiles column (${show(firstLine)})`;
-    },
-    where,
-  );
+  const got = await downloadAtomic(url, path, expected, accept, where);
   await writeFileAtomic(metaPath, JSON.stringify({ url, sha256: got.sha256, bytes: got.bytes, downloadedAt: new Date().toISOString() }));
   return { path, sha256: got.sha256, fetched };
 }
@@ -194,6 +220,38 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
   if (lines.length === 0) fail(`${where}: ${source} is empty`);
   const header = splitCsvLine(lines[0]);
   const cols = headerColumns(header, `${where}: ${source}`);
+
+  let drop: Set<number> | null = null;
+  let molIdColumn = -1;
+  const ru = o.removeUncharacterized ?? false;
+  if (typeof ru !== 'boolean' && (typeof ru !== 'string' || ru.length === 0)) fail(`${where}: removeUncharacterized must be true, false, a path or a URL, got ${show(ru)}`);
+  if (ru !== false) {
+    molIdColumn = header.map((h) => h.trim()).indexOf('mol_id');
+    if (molIdColumn < 0) fail(`${where}: removeUncharacterized needs a mol_id column (gdb_<index>) in ${source}; its header is ${show(lines[0])}`);
+    const listSource = ru === true ? QM9_UNCHARACTERIZED_URL : ru;
+    let text: string;
+    if (/^https?:\/\//i.test(listSource)) {
+      if (cacheDir === undefined) {
+        const { homedir } = await import('node:os');
+        cacheDir = process.env.NNPHYS_CACHE_DIR ?? join(homedir(), '.cache', 'nnphys');
+      }
+      const got = await cachedDownload(listSource, cacheDir, undefined, `${where}: removeUncharacterized`, (head) =>
+        /^\s*\d+\s+\S/m.test(head) ? null : 'no line starts with a molecule index',
+      );
+      text = await readFile(got.path, 'utf8');
+    } else {
+      try {
+        text = await readFile(listSource, 'utf8');
+      } catch (e) {
+        fail(`${where}: cannot read removeUncharacterized list ${show(listSource)}: ${(e as Error).message}`);
+      }
+    }
+    drop = parseUncharacterized(text);
+    if (ru === true && drop.size !== QM9_UNCHARACTERIZED_COUNT) {
+      fail(`${where}: the uncharacterized list from ${QM9_UNCHARACTERIZED_URL} has ${drop.size} entries, expected ${QM9_UNCHARACTERIZED_COUNT}`);
+    }
+  }
+  let removed = 0;
   const rd = await loadRDKit();
   const useFeatureCache = (o.featureCache ?? true) && cacheDir !== undefined;
   const featurePath = useFeatureCache ? join(cacheDir as string, 'qm9', `features-${sha256.slice(0, 16)}.tsv`) : '';
@@ -210,6 +268,14 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
     const at = `${where}: line ${r + 1} (data row ${r - 1}, smiles ${show(smiles)})`;
     try {
       if (cells.length !== header.length) fail(`${at}: expected ${header.length} cells, got ${cells.length}`);
+      if (drop !== null) {
+        const id = /^gdb_(\d+)$/.exec(cells[molIdColumn].trim());
+        if (id === null) fail(`${at}: mol_id must look like gdb_<index>, got ${show(cells[molIdColumn])}`);
+        if (drop.has(Number(id[1]))) {
+          removed++;
+          continue;
+        }
+      }
       const target = cols.targets.map((c, j) => {
         const cell = cells[c].trim();
         const v = cell === '' ? Number.NaN : Number(cell);
@@ -256,6 +322,7 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
     units: qm9Units(units),
     rows,
     skipped,
+    removed,
     source: {
       name: isUrl ? source : `file ${source}`,
       sha256,
