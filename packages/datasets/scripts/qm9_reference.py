@@ -9,7 +9,9 @@ aromaticity, total H count) and every bond with its type, in a compact JSON form
   atoms: per atom "<element><hyb><H count>[a]", concatenated   hyb: 0 none/S, 1 SP, 2 SP2, 3 SP3, x other
   bonds: per bond "<i><j><type>", concatenated, i and j in base 36; type: 1 single, 2 double, 3 triple, a aromatic
 
-The first EXPLICIT molecules are also written with explicit hydrogens (Chem.AddHs).
+The first EXPLICIT molecules are also written with explicit hydrogens (Chem.AddHs), and EXTRA hand-picked
+SMILES outside the sample (radicals, charges, cumulenes, nitro, enols, isotopes, H2, CO) probe the edge cases
+of the hybridization rule.
 
 Usage: /usr/bin/python3 scripts/qm9_reference.py ../../../shared/data/qm9-sample.csv test/fixtures/qm9-rdkit-reference.json
 (paths relative to packages/datasets; the committed fixture was made from /work/shared/data/qm9-sample.csv)
@@ -23,6 +25,11 @@ import rdkit
 from rdkit import Chem
 
 EXPLICIT = 300
+EXTRA = [
+    "[H][H]", "[2H]C", "[CH3]", "[CH2]C=O", "[O]C", "[C-]#[O+]", "C=C=C", "C=C=O", "[NH4+]", "[NH2-]", "[OH-]",
+    "[O-][N+](=O)C", "OC=CO", "c1ccccc1O", "NC=CC=O", "Nc1ccccc1", "CC(=O)[O-]", "C[N+]#[C-]", "N=[N+]=[N-]",
+    "FC(F)=C(F)F", "O=C=O", "C#CC#CC#N", "c1cc[nH]c1", "c1ncncn1", "O=c1cc[nH]cc1", "C1=CC=CC=C1", "[N-]=[N+]=CC=O",
+]
 HYB = {
     Chem.HybridizationType.S: "0",
     Chem.HybridizationType.UNSPECIFIED: "0",
@@ -68,6 +75,10 @@ def main(src, dst):
         if len(explicit) < EXPLICIT:
             atoms_h, bonds_h = encode(Chem.AddHs(mol), True)
             explicit.append([smiles, atoms_h, bonds_h])
+    extra = []
+    for smiles in EXTRA:
+        mol = Chem.MolFromSmiles(smiles)
+        extra.append([smiles, *encode(mol, False)])
     out = {
         "generator": "packages/datasets/scripts/qm9_reference.py",
         "rdkit": rdkit.__version__,
@@ -75,6 +86,7 @@ def main(src, dst):
         "failed": failed,
         "molecules": molecules,
         "explicit": explicit,
+        "extra": extra,
     }
     with open(dst, "w") as f:
         json.dump(out, f, separators=(",", ":"))

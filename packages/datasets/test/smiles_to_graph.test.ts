@@ -10,6 +10,7 @@ const REFERENCE = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/qm9-
   rdkit: string;
   molecules: [string, string | null, string | null][];
   explicit: [string, string, string][];
+  extra: [string, string, string][];
 };
 
 describe('smilesToGraph vs Python RDKit over the whole shared sample', () => {
@@ -38,6 +39,14 @@ describe('smilesToGraph vs Python RDKit over the whole shared sample', () => {
     console.log(hybMismatch.slice(0, 20).join('\n'));
     expect(otherMismatch).toEqual([]);
     expect(hybMismatch).toEqual([]);
+  });
+});
+
+describe('hybridization edge cases outside QM9 (radicals, charges, cumulenes, nitro, isotopes) vs Python RDKit', () => {
+  test.each(REFERENCE.extra)('%s', async (smiles, a, b) => {
+    const rd = await loadRDKit();
+    const got = parseSmiles(rd, smiles, smiles);
+    expect(got).toEqual({ atoms: decodeAtoms(a, smiles), bonds: decodeBonds(b, smiles) });
   });
 });
 
