@@ -75,10 +75,11 @@ def main(src, dst):
         if len(explicit) < EXPLICIT:
             atoms_h, bonds_h = encode(Chem.AddHs(mol), True)
             explicit.append([smiles, atoms_h, bonds_h])
-    extra = []
+    extra, extra_explicit = [], []
     for smiles in EXTRA:
         mol = Chem.MolFromSmiles(smiles)
         extra.append([smiles, *encode(mol, False)])
+        extra_explicit.append([smiles, *encode(Chem.AddHs(mol), True)])
     out = {
         "generator": "packages/datasets/scripts/qm9_reference.py",
         "rdkit": rdkit.__version__,
@@ -87,6 +88,7 @@ def main(src, dst):
         "molecules": molecules,
         "explicit": explicit,
         "extra": extra,
+        "extraExplicit": extra_explicit,
     }
     with open(dst, "w") as f:
         json.dump(out, f, separators=(",", ":"))

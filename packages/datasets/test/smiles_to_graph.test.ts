@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { qm9Sample, smilesToGraph } from '../src/index.js';
-import { decodeAtoms, decodeBonds } from '../src/qm9/features.js';
+import { buildMolecule, decodeAtoms, decodeBonds } from '../src/qm9/features.js';
 import { loadRDKit, type RDKitModule } from '../src/qm9/rdkit.js';
 import { parseSmiles } from '../src/qm9/smiles_to_graph.js';
 
@@ -11,6 +11,7 @@ const REFERENCE = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/qm9-
   molecules: [string, string | null, string | null][];
   explicit: [string, string, string][];
   extra: [string, string, string][];
+  extraExplicit: [string, string, string][];
 };
 
 describe('smilesToGraph vs Python RDKit over the whole shared sample', () => {
@@ -47,6 +48,13 @@ describe('hybridization edge cases outside QM9 (radicals, charges, cumulenes, ni
     const rd = await loadRDKit();
     const got = parseSmiles(rd, smiles, smiles);
     expect(got).toEqual({ atoms: decodeAtoms(a, smiles), bonds: decodeBonds(b, smiles) });
+  });
+  test('explicit hydrogens of the edge cases equal Chem.AddHs (H counts include H atoms that were nodes, e.g. [2H]C)', async () => {
+    for (const [smiles, a, b] of REFERENCE.extraExplicit) {
+      const g = await smilesToGraph(smiles, { hydrogens: 'explicit' });
+      const want = buildMolecule(smiles, decodeAtoms(a, smiles), decodeBonds(b, smiles), 'lecture', 'implicit');
+      expect(g).toEqual(want);
+    }
   });
 });
 

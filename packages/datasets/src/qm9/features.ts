@@ -63,8 +63,8 @@ export function bondFeatures(type: BondType): number[] {
 /**
  * Appends every implicit hydrogen as an explicit H atom, in RDKit's `AddHs` order: for each heavy atom in
  * order, its hydrogens are appended at the end of the atom list, and their single bonds after the existing
- * bonds. Heavy atoms keep numHs (now counting H neighbours, as PyG's QM9 does); H atoms get numHs 0,
- * no hybridization, not aromatic.
+ * bonds. numHs becomes the number of H neighbours (as PyG's QM9): unchanged for heavy atoms of a plain SMILES,
+ * 0 for the new H atoms (no hybridization, not aromatic).
  */
 export function addHydrogens(atoms: readonly AtomRecord[], bonds: readonly BondRecord[]): { atoms: AtomRecord[]; bonds: BondRecord[] } {
   const outAtoms = atoms.slice();
@@ -75,7 +75,14 @@ export function addHydrogens(atoms: readonly AtomRecord[], bonds: readonly BondR
       outAtoms.push({ element: 'H', hybridization: 0, aromatic: false, numHs: 0 });
     }
   });
-  return { atoms: outAtoms, bonds: outBonds };
+  // numHs = H neighbours in the explicit graph (as RDKit's GetTotalNumHs(includeNeighbors) and PyG): this
+  // also counts H atoms that were nodes already (e.g. [2H]C gives the carbon 4)
+  const hNeighbours = outAtoms.map(() => 0);
+  for (const b of outBonds) {
+    if (outAtoms[b.end].element === 'H') hNeighbours[b.begin]++;
+    if (outAtoms[b.begin].element === 'H') hNeighbours[b.end]++;
+  }
+  return { atoms: outAtoms.map((a, i) => (a.numHs === hNeighbours[i] ? a : { ...a, numHs: hNeighbours[i] })), bonds: outBonds };
 }
 
 /**
