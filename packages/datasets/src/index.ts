@@ -48,6 +48,7 @@ export {
 export { HARTREE_TO_EV, QM9_TARGET_NAMES, QM9_SOURCE_UNITS, hartreeToEV, qm9Units, type QM9TargetName, type QM9Units } from './qm9/targets.js';
 export { qm9Sample, type QM9Options, type QM9Set } from './qm9/qm9_sample.js';
 export { smilesToGraph } from './qm9/smiles_to_graph.js';
+export { useRDKit, type RDKitModule, type RDKitMol } from './qm9/rdkit.js';
 export {
   loadQM9,
   parseUncharacterized,

@@ -1,4 +1,4 @@
-import { fail } from '../internal/checks.js';
+import { fail, show } from '../internal/checks.js';
 
 /** The part of RDKit-JS (@rdkit/rdkit MinimalLib) this package uses. */
 export interface RDKitMol {
@@ -13,6 +13,21 @@ export interface RDKitModule {
 }
 
 let loading: Promise<RDKitModule> | null = null;
+
+/**
+ * Uses an RDKit-JS module you initialised yourself (e.g. in a browser, where the .wasm must be located:
+ * `useRDKit(initRDKitModule({ locateFile: () => '/RDKit_minimal.wasm' }))`) instead of the lazy default.
+ */
+export function useRDKit(module: RDKitModule | Promise<RDKitModule>): void {
+  const p = Promise.resolve(module).then((rd) => {
+    if (rd === null || typeof rd !== 'object' || typeof rd.get_mol !== 'function' || typeof rd.version !== 'function') {
+      fail(`useRDKit: module must be an initialised RDKit-JS module (with get_mol and version), got ${show(rd)}`);
+    }
+    return rd;
+  });
+  p.catch(() => undefined); // reported to the caller of smilesToGraph/loadQM9
+  loading = p;
+}
 
 /**
  * Loads RDKit's official WASM build lazily (a dynamic import, so users of the toy datasets never load it)
