@@ -195,11 +195,10 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
   if (o.cacheDir !== undefined && (typeof o.cacheDir !== 'string' || o.cacheDir.length === 0)) fail(`${where}: cacheDir must be a directory path, got ${show(o.cacheDir)}`);
   if (o.featureCache !== undefined && typeof o.featureCache !== 'boolean') fail(`${where}: featureCache must be true or false, got ${show(o.featureCache)}`);
   const { join } = await import('node:path');
-  let cacheDir = o.cacheDir;
-  if (cacheDir === undefined && isUrl) {
-    const { homedir } = await import('node:os');
-    cacheDir = process.env.NNPHYS_CACHE_DIR ?? join(homedir(), '.cache', 'nnphys');
-  }
+  const { homedir } = await import('node:os');
+  const defaultCacheDir = process.env.NNPHYS_CACHE_DIR ?? join(homedir(), '.cache', 'nnphys');
+  // a local CSV is cached (features only) only when the caller names a cacheDir
+  const cacheDir = o.cacheDir ?? (isUrl ? defaultCacheDir : undefined);
   let path: string;
   let sha256: string;
   let fetched: QM9Load['source']['fetched'];
@@ -231,11 +230,7 @@ export async function loadQM9(opts?: LoadQM9Options): Promise<QM9Load> {
     const listSource = ru === true ? QM9_UNCHARACTERIZED_URL : ru;
     let text: string;
     if (/^https?:\/\//i.test(listSource)) {
-      if (cacheDir === undefined) {
-        const { homedir } = await import('node:os');
-        cacheDir = process.env.NNPHYS_CACHE_DIR ?? join(homedir(), '.cache', 'nnphys');
-      }
-      const got = await cachedDownload(listSource, cacheDir, undefined, `${where}: removeUncharacterized`, (head) =>
+      const got = await cachedDownload(listSource, cacheDir ?? defaultCacheDir, undefined, `${where}: removeUncharacterized`, (head) =>
         /^\s*\d+\s+\S/m.test(head) ? null : 'no line starts with a molecule index',
       );
       text = await readFile(got.path, 'utf8');
