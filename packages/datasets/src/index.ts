@@ -60,3 +60,10 @@ export {
   type QM9Load,
   type SkippedRow,
 } from './qm9/load_qm9.js';
+export {
+  syntheticMolecules,
+  syntheticAtomKeys,
+  type SyntheticMoleculesOptions,
+  type SyntheticContributions,
+  type SyntheticMoleculeSet,
+} from './qm9/synthetic_molecules.js';
