@@ -294,6 +294,6 @@ describe('errors', () => {
     expect(() => dense(3, { sigmaB: -0.1 })).toThrow(/sigmaB/);
     expect(() => serial()).toThrow(/at least one layer/);
     expect(() => serial(dense(2), {} as never)).toThrow(/argument 1 must be a layer/);
-    expect(() => elementwise({ name: 'x', apply: (t) => t, fn: Math.sin } as never)).toThrow(/derivative must be a function/);
+    expect(() => elementwise({ name: 'x', apply: (t: unknown) => t, fn: Math.sin } as never)).toThrow(/derivative must be a function/);
   });
 });
