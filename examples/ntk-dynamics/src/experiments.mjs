@@ -18,7 +18,7 @@ import {
 
 export const SIZES = {
   small: { widths: [64, 256, 1024], members: 8, memberWidth: 512, steps: 200, total: 16, invWidth: 32, invSteps: 60 },
-  default: { widths: [64, 256, 1024, 4096], members: 32, memberWidth: 1024, steps: 300, total: 64, invWidth: 48, invSteps: 100 },
+  default: { widths: [64, 256, 1024, 4096], members: 16, memberWidth: 1024, steps: 300, total: 64, invWidth: 48, invSteps: 100 },
 };
 
 const norm = (v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { NnphysError, Random, initBackend } from '@nnphys/core';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { dense, fitPowerLaw, gpInference, gradientDescent, gradientDescentMSE, relu, serial, trainFullBatchMSE } from '../src/index.js';
+import { dense, ensemble, fitPowerLaw, gpInference, gradientDescent, gradientDescentMSE, relu, serial, trainFullBatchMSE } from '../src/index.js';
 import { backends, maxAbs, maxAbsDiff, noLeak, randomMatrix } from './helpers.js';
 
 /** The linear perceptron f(x) = (sw / sqrt(d)) w.x + sb b (002 Ch. 3): Theta = sw^2 x.x' / d + sb^2 exactly (spec N7). */
@@ -125,6 +125,19 @@ describe('linear model: closed form vs discrete gradient descent (float64)', () 
 describe.each(backends)('%s: finite networks trained by full-batch gradient descent', (backend) => {
   beforeAll(async () => {
     await initBackend(backend);
+  });
+
+  test('init/dispose, training and ensembles leave no tensors behind', () => {
+    const x = tf.tensor2d([[0.5, -1], [1, 2], [0, 1]]);
+    noLeak(() => {
+      const net = serial(dense(8, { sigmaB: 0.3 }), relu(), dense(4), relu(), dense(1, { sigmaB: 0.1 })).init(2, 1);
+      trainFullBatchMSE(net, x, [1, 0, -1], { learningRate: 0.1, steps: 3, record: { every: 1 } });
+      net.dispose();
+      const ens = ensemble((s) => serial(dense(8, { sigmaB: 0.3 }), relu(), dense(1)).init(2, s), 3, { seed: 2 });
+      ens.predict(x, 2);
+      ens.dispose();
+    });
+    x.dispose();
   });
 
   test('a linear tfjs network follows the closed form (float32 training)', () => {

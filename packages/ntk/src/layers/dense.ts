@@ -32,7 +32,13 @@ export function dense(width: number, options: DenseOptions = {}): Layer {
     rowwise: true,
     outputDim: () => width,
     init(inputDim: number, rng: Random): Module {
-      return new Linear({ inputs: inputDim, outputs: width, init: 'ntk', sigmaW, sigmaB, bias: sigmaB > 0, seed: rng });
+      // Workaround for core: Linear with init 'ntk' and sigmaB > 0 leaks the [1, outputs] tensor it reshapes
+      // into the bias (packages/core/src/nn/linear.ts). The tidy frees it; variables survive tidy.
+      let linear: Linear | undefined;
+      tf.tidy(() => {
+        linear = new Linear({ inputs: inputDim, outputs: width, init: 'ntk', sigmaW, sigmaB, bias: sigmaB > 0, seed: rng });
+      });
+      return linear as Linear;
     },
     apply(x: tf.Tensor2D, params: Module | null): tf.Tensor2D {
       return (params as Linear).apply(x);
