@@ -87,6 +87,22 @@ describe('linear model: closed form vs discrete gradient descent (float64)', () 
     expect(maxAbsDiff(gp.mean, refK)).toBeLessThan(1e-8 * maxAbs(refK));
   });
 
+  test('predictive variance: prior NNGP at t = 0, the GP posterior variance at t = Infinity when Theta = K', () => {
+    // For the linear model the NNGP and the NTK coincide, so Sigma_inf(x) = K(x,x) - K(x,X) K^{-1} K(X,x) (Lee et al. 2019).
+    const a = serial(dense(1, { sigmaW: sw, sigmaB: sb }));
+    const kd = a.kernelDiagonal(xt).nngp;
+    const k = a.kernel(x.slice(0, 4));
+    const kq = a.kernel(xt, x.slice(0, 4));
+    const pred = gradientDescentMSE(k.ntk, y.slice(0, 4), { learningRate: 1 });
+    const nngp = { trainTrain: k.nngp, testTrain: kq.nngp, testDiagonal: kd };
+    expect(maxAbsDiff(pred.predictTestVariance(0, kq.ntk, nngp), kd)).toBeLessThan(1e-14);
+    const gp = gpInference(k.nngp, y.slice(0, 4)).predict(kq.nngp, kd);
+    expect(maxAbsDiff(pred.predictTestVariance(Number.POSITIVE_INFINITY, kq.ntk, nngp), gp.variance as number[])).toBeLessThan(1e-10);
+    // the variance shrinks monotonically along the flow here (the train points are fitted progressively)
+    const v = [0, 0.5, 5, 50].map((t) => pred.predictTestVariance(t, kq.ntk, nngp));
+    for (let i = 1; i < v.length; i++) for (let j = 0; j < kd.length; j++) expect((v[i] as number[])[j]).toBeLessThanOrEqual(((v[i - 1] as number[])[j] as number) + 1e-12);
+  });
+
   test('singular Theta (duplicated inputs) stays finite; t = Infinity is the pseudo-inverse solution', () => {
     const xd = [...x, x[0] as number[], x[3] as number[]];
     const yd = [...y, y[0] as number, y[3] as number];

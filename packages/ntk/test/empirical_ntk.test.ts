@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Linear, MLP, Module, NnphysError, Random, initBackend } from '@nnphys/core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { abRelu, dense, empiricalNTK, empiricalNTKMemory, erf, relu, serial, tanh } from '../src/index.js';
+import { abRelu, dense, elementwise, empiricalNTK, empiricalNTKMemory, erf, monteCarloKernel, relativeError, relu, serial, tanh } from '../src/index.js';
 import { backends, maxAbs, maxAbsDiff, noLeak, randomMatrix } from './helpers.js';
 
 // Float32 gradients with float64 accumulation across 4096-parameter chunks: the two methods were
@@ -120,6 +120,21 @@ describe.each(backends)('%s', (backend) => {
     expect(k0[0]![0]).toBeGreaterThan(0);
     mlp.dispose();
     x1.dispose();
+  });
+
+  test('monteCarloKernel approaches the analytic kernels and handles activations without a closed form', () => {
+    const arch = serial(dense(256, { sigmaW: 1.4, sigmaB: 0.2 }), relu(), dense(1, { sigmaW: 1.4, sigmaB: 0.2 }));
+    const exact = arch.kernel(xs.slice(0, 4));
+    const mc = noLeak(() => monteCarloKernel(arch, xs.slice(0, 4), undefined, { samples: 8, seed: 3 }));
+    expect(mc.samples).toBe(8);
+    // width 256, 8 samples: NTK fluctuations ~ 1/sqrt(256 * 8) ~ 2%; NNGP (N(x) N(x') products) ~ 1/sqrt(8) ~ 35%.
+    expect(relativeError(mc.ntk, exact.ntk)).toBeLessThan(0.06);
+    expect(relativeError(mc.nngp, exact.nngp)).toBeLessThan(0.7);
+    // tanh has no closed form: Monte Carlo agrees with the Gauss-Hermite elementwise() kernel
+    const tanhArch = serial(dense(256, { sigmaB: 0.1 }), tanh(), dense(1));
+    const quad = serial(dense(256, { sigmaB: 0.1 }), elementwise({ name: 'tanh', apply: tf.tanh, fn: Math.tanh, derivative: (v) => 1 - Math.tanh(v) ** 2 }), dense(1)).kernel(xs.slice(0, 4));
+    const mcTanh = monteCarloKernel(tanhArch, xs.slice(0, 4), undefined, { samples: 8, seed: 4 });
+    expect(relativeError(mcTanh.ntk, quad.ntk)).toBeLessThan(0.06);
   });
 
   test('bad inputs give NnphysError naming the argument', () => {
