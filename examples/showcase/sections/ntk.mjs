@@ -200,7 +200,9 @@ export default {
         curveRows.push({ x, y: r.mean[i], series: `ensemble mean, step ${r.step}` });
       });
     }
-    tracking.xTest.forEach((x, i) => curveRows.push({ x, y: tracking.yTest[i], series: 'target' }));
+    tracking.xTest.forEach((x, i) => {
+      curveRows.push({ x, y: tracking.yTest[i], series: 'target' });
+    });
     const mseRows = traj.filter((r) => r.step > 0).flatMap((r) => [
       { x: r.step, y: r.mseMu, series: 'mu_t (infinite width)' },
       { x: r.step, y: r.mseEnsemble, series: `mean of ${tracking.sizes.members} networks` },
