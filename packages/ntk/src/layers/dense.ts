@@ -44,12 +44,17 @@ export function dense(width: number, options: DenseOptions = {}): Layer {
       return (params as Linear).apply(x);
     },
     kernel(state: KernelState): KernelState {
-      const { nngp, ntk, var1, var2 } = state;
-      for (let p = 0; p < nngp.length; p++) {
-        const s = w2 * (nngp[p] as number) + b2;
-        nngp[p] = s;
-        ntk[p] = w2 * (ntk[p] as number) + s;
-      }
+      const { nngp, ntk, var1, var2, layout, n1, n2 } = state;
+      const update = (from: number, to: number) => {
+        for (let p = from; p < to; p++) {
+          const s = w2 * (nngp[p] as number) + b2;
+          nngp[p] = s;
+          ntk[p] = w2 * (ntk[p] as number) + s;
+        }
+      };
+      // 'symmetric': only the upper triangle (j >= i) is meaningful
+      if (layout === 'symmetric') for (let i = 0; i < n1; i++) update(i * n2 + i, (i + 1) * n2);
+      else update(0, nngp.length);
       const v1 = var1.map((v) => w2 * v + b2);
       const v2 = var2 === var1 ? v1 : var2.map((v) => w2 * v + b2);
       return { ...state, nngp, ntk, var1: v1, var2: v2 };
