@@ -119,32 +119,3 @@ export function applyDual(state: KernelState, dual: Dual): KernelState {
   const newVar2 = var2 === var1 ? newVar1 : mapVar(var2);
   return { layout, n1, n2, nngp, ntk, var1: newVar1, var2: newVar2 };
 }
-
-/** Plain number[][] results (mirroring the upper triangle for 'symmetric'). */
-export function kernelMatrices(state: KernelState): { nngp: number[][]; ntk: number[][] } {
-  const { n1, n2, layout } = state;
-  const toRows = (a: Float64Array) => {
-    if (layout === 'symmetric') {
-      // mirror the upper triangle in place, in 64 x 64 tiles (a column-wise read per row is cache-hostile)
-      const tile = 64;
-      for (let bi = 0; bi < n1; bi += tile) {
-        for (let bj = 0; bj <= bi; bj += tile) {
-          const iEnd = Math.min(bi + tile, n1);
-          for (let i = bi; i < iEnd; i++) {
-            const jEnd = Math.min(bj + tile, i);
-            for (let j = bj; j < jEnd; j++) a[i * n2 + j] = a[j * n2 + i] as number;
-          }
-        }
-      }
-    }
-    const rows: number[][] = new Array(n1);
-    for (let i = 0; i < n1; i++) {
-      const r = new Array<number>(n2);
-      const o = i * n2;
-      for (let j = 0; j < n2; j++) r[j] = a[o + j] as number;
-      rows[i] = r;
-    }
-    return rows;
-  };
-  return { nngp: toRows(state.nngp), ntk: toRows(state.ntk) };
-}

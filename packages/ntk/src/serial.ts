@@ -1,5 +1,5 @@
 import { NnphysError, type Random, assertMatrix, assertPositiveInteger, resolveRandom } from '@nnphys/core';
-import { inputState, type KernelState, kernelMatrices, toFloat64 } from './kernel_state.js';
+import { inputState, type KernelState, toFloat64 } from './kernel_state.js';
 import type { Layer } from './layer.js';
 import { Network, type Stage } from './network.js';
 
@@ -29,6 +29,9 @@ export interface Architecture extends Layer {
   /** Only the diagonals K(x_i, x_i) and Theta(x_i, x_i), in O(n) instead of O(n^2). */
   kernelDiagonal(x: number[][]): { nngp: number[]; ntk: number[] };
 }
+
+/** Pair entries per block of rows in `kernel(x1, x2)` (2 x 8 bytes each: ~2 MiB of state). */
+const BLOCK_ENTRIES = 1 << 17;
 
 function isKernelState(v: unknown): v is KernelState {
   return v != null && typeof v === 'object' && (v as KernelState).nngp instanceof Float64Array;
@@ -73,9 +76,51 @@ export function serial(...layers: Layer[]): Architecture {
       if (n2 === 0) throw new NnphysError('kernel: x2 must have at least one row, got 0');
     }
     const a = toFloat64(x1, d);
-    const state =
-      x2 === undefined ? inputState(a, n1, null, n1, d, 'symmetric') : inputState(a, n1, toFloat64(x2, d), n2, d, 'full');
-    return kernelMatrices(runKernel(state));
+    const b = x2 === undefined ? a : toFloat64(x2, d);
+    const symmetric = x2 === undefined;
+    // Blocks of rows so that the per-layer state stays cache-sized (the kernel rules act pair by pair,
+    // given the per-input variances). For x2 = x1 each block only needs columns j >= its first row;
+    // the lower triangle is mirrored afterwards, so the result is exactly symmetric.
+    const nngp: number[][] = new Array(n1);
+    const ntk: number[][] = new Array(n1);
+    for (let i = 0; i < n1; i++) {
+      nngp[i] = new Array<number>(n2).fill(0);
+      ntk[i] = new Array<number>(n2).fill(0);
+    }
+    const block = Math.max(1, Math.min(n1, Math.floor(BLOCK_ENTRIES / n2)));
+    for (let i0 = 0; i0 < n1; i0 += block) {
+      const i1 = Math.min(n1, i0 + block);
+      const j0 = symmetric ? i0 : 0;
+      const cols = n2 - j0;
+      const s = runKernel(inputState(a.subarray(i0 * d, i1 * d), i1 - i0, b.subarray(j0 * d), cols, d, 'full'));
+      for (let i = i0; i < i1; i++) {
+        const rowK = nngp[i] as number[];
+        const rowT = ntk[i] as number[];
+        const o = (i - i0) * cols - j0;
+        for (let j = symmetric ? i : 0; j < n2; j++) {
+          rowK[j] = s.nngp[o + j] as number;
+          rowT[j] = s.ntk[o + j] as number;
+        }
+      }
+    }
+    if (symmetric) {
+      const tile = 64;
+      for (let bi = 0; bi < n1; bi += tile) {
+        for (let bj = 0; bj <= bi; bj += tile) {
+          const iEnd = Math.min(bi + tile, n1);
+          for (let i = bi; i < iEnd; i++) {
+            const rowK = nngp[i] as number[];
+            const rowT = ntk[i] as number[];
+            const jEnd = Math.min(bj + tile, i);
+            for (let j = bj; j < jEnd; j++) {
+              rowK[j] = (nngp[j] as number[])[i] as number;
+              rowT[j] = (ntk[j] as number[])[i] as number;
+            }
+          }
+        }
+      }
+    }
+    return { nngp, ntk };
   }
 
   return {
