@@ -26,3 +26,4 @@ export { augment, type AugmentOptions, type AugmentedData } from './augment.js';
 export { invarianceError, type InvarianceError } from './invariance.js';
 export { fitPowerLaw } from './power_law.js';
 export { relativeError } from './relative_error.js';
+export { muPScales, type MuPLayerScale } from './mup.js';

@@ -1,7 +1,7 @@
 import { NnphysError, Random } from '@nnphys/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, test } from 'vitest';
-import { abRelu, abs, cyclicShiftGroup, dense, elementwise, erf, gaussHermite, identity, leakyRelu, relu, serial, tanh } from '../src/index.js';
+import { abRelu, abs, cyclicShiftGroup, dense, elementwise, erf, fitPowerLaw, gaussHermite, identity, leakyRelu, muPScales, relu, serial, tanh } from '../src/index.js';
 import { inputState } from '../src/kernel_state.js';
 import { erfDual } from '../src/layers/erf.js';
 import { abReluDual } from '../src/layers/relu.js';
@@ -295,5 +295,27 @@ describe('errors', () => {
     expect(() => serial()).toThrow(/at least one layer/);
     expect(() => serial(dense(2), {} as never)).toThrow(/argument 1 must be a layer/);
     expect(() => elementwise({ name: 'x', apply: (t: unknown) => t, fn: Math.sin } as never)).toThrow(/derivative must be a function/);
+  });
+});
+
+describe('muP scaling rules (004 eq. 1.10)', () => {
+  test('exponents: hidden init ~ n^-1/2, readout init ~ n^-1, hidden learning rate constant, readout ~ n^-1/2', () => {
+    const widths = [64, 256, 1024, 4096];
+    const layers = widths.map((n) => muPScales([10, n, n, 1], { initConstant: 2, learningRateConstant: 0.1 }));
+    const exponent = (l: number, key: 'initStd' | 'learningRate') => fitPowerLaw(widths, layers.map((s) => (s[l] as (typeof s)[number])[key])).exponent;
+    // input layer (10 -> n): sigma = c / sqrt(10) (min{1, sqrt(n/10)} = 1), eta ~ sqrt(n)
+    expect(exponent(0, 'initStd')).toBeCloseTo(0, 12);
+    expect(exponent(0, 'learningRate')).toBeCloseTo(0.5, 12);
+    expect(exponent(1, 'initStd')).toBeCloseTo(-0.5, 12);
+    expect(exponent(1, 'learningRate')).toBeCloseTo(0, 12);
+    expect(exponent(2, 'initStd')).toBeCloseTo(-1, 12);
+    expect(exponent(2, 'learningRate')).toBeCloseTo(-0.5, 12);
+    const s = muPScales([4, 16], { initConstant: 2, learningRateConstant: 0.1 })[0];
+    expect(s).toEqual({ fanIn: 4, fanOut: 16, initStd: 1, learningRate: 0.2 });
+  });
+  test('bad input', () => {
+    expect(() => muPScales([3])).toThrow(/at least the input and output/);
+    expect(() => muPScales([3, 0])).toThrow(/widths\[1\]/);
+    expect(() => muPScales([3, 4], { initConstant: -1 })).toThrow(/initConstant/);
   });
 });
