@@ -84,8 +84,10 @@ export function serial(...layers: Layer[]): Architecture {
     const nngp: number[][] = new Array(n1);
     const ntk: number[][] = new Array(n1);
     for (let i = 0; i < n1; i++) {
-      nngp[i] = new Array<number>(n2).fill(0);
-      ntk[i] = new Array<number>(n2).fill(0);
+      // NaN (a double) makes V8 allocate unboxed double arrays at once (fill(0) would start as small
+      // integers and be copied on the first double write); every entry is overwritten below.
+      nngp[i] = new Array<number>(n2).fill(Number.NaN);
+      ntk[i] = new Array<number>(n2).fill(Number.NaN);
     }
     const block = Math.max(1, Math.min(n1, Math.floor(BLOCK_ENTRIES / n2)));
     for (let i0 = 0; i0 < n1; i0 += block) {
