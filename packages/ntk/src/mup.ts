@@ -24,7 +24,7 @@ export function muPScales(widths: number[], options: { initConstant?: number; le
   if (!Array.isArray(widths) || widths.length < 2) {
     throw new NnphysError(`muPScales: widths must list at least the input and output dimensions [n_0, ..., n_L], got ${Array.isArray(widths) ? `${widths.length} entries` : typeof widths}`);
   }
-  widths.forEach((w, i) => assertPositiveInteger(w, `muPScales: widths[${i}]`));
+  for (const [i, w] of widths.entries()) assertPositiveInteger(w, `muPScales: widths[${i}]`);
   if (options === null || typeof options !== 'object') throw new NnphysError(`muPScales: options must be an object, got ${String(options)}`);
   const cInit = options.initConstant ?? 1;
   const cLr = options.learningRateConstant ?? 1;
