@@ -18,7 +18,7 @@ export function messagePassingWorkload({ id, title, size, stockLimit }) {
         return { skip: `stock cpu UnsortedSegmentSum is O(nodes*edges*features): hours at this size (see core.message-passing-small)` };
       }
       const rng = new Random(3);
-      const h = tf.variable(tf.tensor2d(rng.fillNormal(new Float32Array(nodes * features)), [nodes, features]));
+      const h = tf.tidy(() => tf.variable(tf.tensor2d(rng.fillNormal(new Float32Array(nodes * features)), [nodes, features])));
       const w = tf.tensor2d(rng.fillNormal(new Float32Array(nodes * features)), [nodes, features]);
       const senders = tf.tensor1d(Int32Array.from({ length: edges }, () => rng.int(nodes)), 'int32');
       const receivers = tf.tensor1d(Int32Array.from({ length: edges }, () => rng.int(nodes)), 'int32');

@@ -63,6 +63,16 @@ describe.each(['cpu', 'wasm'] as const)('modules on %s', (backend) => {
     expect(Array.from(lin.apply(x).dataSync()).map((v, i) => v - (expected.dataSync()[i] as number)).every((d) => Math.abs(d) < 1e-5)).toBe(true);
   });
 
+  test('constructing and disposing every kind of Linear leaks no tensors', () => {
+    const before = tf.memory().numTensors;
+    for (const init of ['glorot', 'he', 'ntk'] as const) {
+      new Linear({ inputs: 4, outputs: 3, init, seed: 1 }).dispose();
+      new Linear({ inputs: 4, outputs: 3, init, sigmaB: 0.5, seed: 1 }).dispose();
+      new Linear({ inputs: 4, outputs: 3, init, bias: false, seed: 1 }).dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   test('activations match their definitions and gradients', () => {
     const x = tf.tensor1d([-2, -0.5, 0.3, 1.7]);
     const xs = [-2, -0.5, 0.3, 1.7];

@@ -48,7 +48,7 @@ export class Linear extends Module {
     this.biasScale = ntk ? sigmaB : 1;
     this.weight = this.addVariable('weight', initWeights([inputs, outputs], init, seed));
     if (bias) {
-      const b = ntk && sigmaB > 0 ? initWeights([1, outputs], 'ntk', seed).reshape([outputs]) : tf.zeros([outputs]);
+      const b = ntk && sigmaB > 0 ? tf.tidy(() => initWeights([1, outputs], 'ntk', seed).reshape([outputs])) : tf.zeros([outputs]);
       this.bias = this.addVariable('bias', b);
     } else {
       this.bias = null;
