@@ -10,7 +10,7 @@ import { auc, discoLoss, falsePositiveRateByBin, inverseJSD, modeLoss, rejection
 /** Sizes: 'default' is the example run, 'small' the seeded reduced size of the test. */
 export const SCALES = {
   default: { trainSamples: 40_000, testSamples: 100_000, batchSize: 20_000, epochs: 300 },
-  small: { trainSamples: Number(process.env.TRAIN ?? 12_000), testSamples: 40_000, batchSize: Number(process.env.BATCH ?? 4000), epochs: Number(process.env.EPOCHS ?? 60) },
+  small: { trainSamples: 10_000, testSamples: 40_000, batchSize: 10_000, epochs: 300 },
 };
 
 /**
@@ -25,7 +25,7 @@ export const MODELS = [
   { id: 'mode0', label: 'MoDe[0]', features: [0, 1], order: 0, lambda: 100 },
   { id: 'mode1', label: 'MoDe[1]', features: [0, 1], order: 1, lambda: 100 },
   { id: 'mode2', label: 'MoDe[2]', features: [0, 1], order: 2, lambda: 100 },
-  { id: 'disco', label: 'DisCo', features: [0, 1], disco: true, lambda: 20 },
+  { id: 'disco', label: 'DisCo', features: [0, 1], disco: true, lambda: 50 },
 ];
 
 /** Mass bins of the FPR(m) table: 10 equal-width bins over the background range [-1, 1]. */
@@ -156,7 +156,7 @@ export async function runResonance(options = {}) {
   if (!size) throw new Error(`scale must be one of ${Object.keys(SCALES).join(', ')}, got ${scale}`);
   const seed = options.seed ?? 1;
   const backend = await initBackend(options.backend ?? 'cpu');
-  const config = { scale, seed, backend, ...size, learningRate: Number(process.env.LR ?? options.learningRate ?? 3e-3), warmup: options.warmup ?? 0.3, bins: 16, hidden: [32, 32] };
+  const config = { scale, seed, backend, ...size, learningRate: options.learningRate ?? 3e-3, warmup: options.warmup ?? 0.3, bins: 16, hidden: [32, 32] };
   const data = {
     train: resonanceToy({ samples: size.trainSamples, seed }),
     test: resonanceToy({ samples: size.testSamples, seed: seed + 1000 }),
