@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fprPlotSvg } from './plot.mjs';
 import { FPR_EDGES, runResonance } from './resonance.mjs';
 
 const args = Object.fromEntries(
@@ -42,4 +43,6 @@ for (const r of Object.values(result.models)) {
 mkdirSync(join(here, 'out'), { recursive: true });
 const file = join(here, 'out', args.scale === 'small' ? 'results-small.json' : 'results.json');
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`\nwrote ${file}`);
+const svg = join(here, 'out', args.scale === 'small' ? 'fpr-small.svg' : 'fpr.svg');
+writeFileSync(svg, fprPlotSvg(result));
+console.log(`\nwrote ${file} and ${svg}`);
