@@ -28,6 +28,20 @@ export const MODELS = [
   { id: 'disco', label: 'DisCo', features: [0, 1], disco: true, lambda: 50 },
 ];
 
+/**
+ * The modified model of eq. 3.25 (x2 = exp(m) + 2m; 004 Figs. 3.4-3.6): the optimum is no longer linear in m, so
+ * MoDe[2] should beat MoDe[1]; the monotone MoDe[2] (eq. 3.13) costs a little; the slope cap (eq. 3.12) bounds
+ * the linear dependence.
+ */
+export const MODIFIED_MODELS = [
+  { id: 'unconstrained', label: 'unconstrained (x1, x2)', features: [0, 1] },
+  { id: 'agnostic', label: 'm-agnostic (x1 only)', features: [0] },
+  { id: 'mode1', label: 'MoDe[1]', features: [0, 1], order: 1, lambda: 100 },
+  { id: 'mode1cap', label: 'MoDe[1] maxSlope 0.3', features: [0, 1], order: 1, maxSlope: 0.3, lambda: 100 },
+  { id: 'mode2', label: 'MoDe[2]', features: [0, 1], order: 2, lambda: 100 },
+  { id: 'mode2mono', label: 'MoDe[2] monotonic', features: [0, 1], order: 2, monotonic: true, lambda: 100 },
+];
+
 /** Mass bins of the FPR(m) table: 10 equal-width bins over the background range [-1, 1]. */
 export const FPR_EDGES = Array.from({ length: 11 }, (_, i) => -1 + i / 5);
 /** Mass bins of the JSD: 50 equal-width bins over [-1, 1]. */
@@ -48,7 +62,15 @@ function equalBatches(n, batchSize, rng) {
 
 function penaltyFn(spec, bins) {
   if (spec.disco) return discoLoss();
-  if (spec.order !== undefined) return modeLoss({ order: spec.order, bins, massRange: [-1, 1] });
+  if (spec.order !== undefined) {
+    return modeLoss({
+      order: spec.order,
+      bins,
+      massRange: [-1, 1],
+      ...(spec.maxSlope !== undefined ? { maxSlope: spec.maxSlope } : {}),
+      ...(spec.monotonic ? { monotonic: true } : {}),
+    });
+  }
   return null;
 }
 
@@ -148,7 +170,8 @@ export function evaluate(scores, test) {
 
 /**
  * Runs the comparison. Options: scale ('default' | 'small'), seed, backend ('cpu' | 'wasm' | 'auto'),
- * models (ids from MODELS), onModel(id, result) callback. Returns { config, models: { id: metrics } }.
+ * x2 ('gaussian': eq. 3.24, MODELS; 'expPlus2m': eq. 3.25, MODIFIED_MODELS), models (ids to run),
+ * onModel(id, result) callback. Returns { config, models: { id: metrics } }.
  */
 export async function runResonance(options = {}) {
   const scale = options.scale ?? 'default';
@@ -156,14 +179,16 @@ export async function runResonance(options = {}) {
   if (!size) throw new Error(`scale must be one of ${Object.keys(SCALES).join(', ')}, got ${scale}`);
   const seed = options.seed ?? 1;
   const backend = await initBackend(options.backend ?? 'cpu');
-  const config = { scale, seed, backend, ...size, learningRate: options.learningRate ?? 3e-3, warmup: options.warmup ?? 0.3, bins: 16, hidden: [32, 32] };
+  const x2 = options.x2 ?? 'gaussian';
+  const specs = x2 === 'expPlus2m' ? MODIFIED_MODELS : MODELS;
+  const config = { scale, seed, backend, x2, ...size, learningRate: options.learningRate ?? 3e-3, warmup: options.warmup ?? 0.3, bins: 16, hidden: [32, 32] };
   const data = {
-    train: resonanceToy({ samples: size.trainSamples, seed }),
-    test: resonanceToy({ samples: size.testSamples, seed: seed + 1000 }),
+    train: resonanceToy({ samples: size.trainSamples, seed, x2 }),
+    test: resonanceToy({ samples: size.testSamples, seed: seed + 1000, x2 }),
   };
-  const wanted = options.models ?? MODELS.map((m) => m.id);
+  const wanted = options.models ?? specs.map((m) => m.id);
   const results = {};
-  for (const spec of MODELS) {
+  for (const spec of specs) {
     if (!wanted.includes(spec.id)) continue;
     const t0 = performance.now();
     const { scores, loss } = await trainModel(spec, data, { ...config, seed: seed + 7, progress: options.progress });
