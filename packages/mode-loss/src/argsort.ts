@@ -3,14 +3,19 @@
  * and the losses here only need the order of small 1-D arrays read from
  * tensors, so sorting happens in plain JS.
  *
- * Float32 values (what tensors hold) use an LSD radix sort on their bit
- * patterns: O(n), three passes of 11/11/10 bits. Other arrays use a
+ * Float32 values (what tensors hold), and float64 arrays whose values are all
+ * exactly representable in float32 (data read from tensors), use an LSD radix
+ * sort on the float32 bit patterns: O(n), three passes of 11/11/10 bits
+ * (-0 sorts just before +0; equal values stay adjacent). Other arrays use a
  * comparison sort with the index as tie-break (O(n log n), deterministic).
  * NaN must be rejected by the caller.
  */
 export function argsort(values: Float32Array | Float64Array | readonly number[]): Uint32Array {
   if (values instanceof Float32Array) return radixArgsortFloat32(values);
   const n = values.length;
+  let representable = true;
+  for (let i = 0; i < n && representable; i++) representable = Math.fround(values[i] as number) === values[i];
+  if (representable) return radixArgsortFloat32(Float32Array.from(values));
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   idx.sort((a, b) => {
