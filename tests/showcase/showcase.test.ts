@@ -46,4 +46,19 @@ describe('showcase report', () => {
   test('message passing beats predicting the mean', () => {
     expect(metric('message-passing', 'testMse')).toBeLessThan(metric('message-passing', 'baselineMse'));
   });
+
+  test('MoDe[1] follows the mass-agnostic classifier much more closely than BCE alone; certificates bound the adversarial slopes', () => {
+    // sculpt_k: largest per-bin |FPR - FPR(m-agnostic)|; variants 1 = BCE, 2 = MoDe[0], 3 = MoDe[1].
+    expect(metric('lipschitz-mode', 'sculpt_3')).toBeLessThan(0.5 * metric('lipschitz-mode', 'sculpt_1'));
+    expect(metric('lipschitz-mode', 'sculpt_2')).toBeLessThan(metric('lipschitz-mode', 'sculpt_1'));
+    for (const k of [0, 1, 2, 3]) expect(metric('lipschitz-mode', `auc_${k}`)).toBeGreaterThan(0.7);
+    expect(html).not.toContain('WARNING: an adversarial slope exceeded a certificate');
+  });
+
+  test('NTK: the ensemble tracks mu_t and full-orbit augmentation makes mu_t invariant to float64 precision', () => {
+    expect(metric('ntk', 'ensembleVsMu')).toBeLessThan(0.1);
+    expect(metric('ntk', 'muInvariance')).toBeLessThan(1e-10);
+    expect(metric('ntk', 'muInvariancePlain')).toBeGreaterThan(0.1);
+    expect(metric('ntk', 'ensembleExponent')).toBeLessThan(-0.2);
+  });
 });
