@@ -58,19 +58,22 @@ async function timeIterations(iterate, { reps, minMs }) {
 }
 
 async function runConfig(workload, config) {
-  const stock = config.endsWith('-stock');
-  const backend = config.replace(/-stock$/, '');
+  // config: <backend>[-stock][-x<replicas>], e.g. 'wasm', 'cpu-stock', 'wasm-x2' (two data-parallel replicas)
+  const [, backend, stockFlag, replicas] = /^([a-z]+)(-stock)?(?:-x(\d+))?$/.exec(config) ?? [];
+  if (!backend) throw new Error(`bench: bad config ${config}`);
+  const stock = stockFlag !== undefined;
+  const workers = replicas === undefined ? undefined : Number(replicas);
   const name = await initBackend(backend);
   if (stock) uninstallKernelFixes(name);
   else installKernelFixes(name);
   const before = tf.memory().numTensors;
-  const setup = await workload.setup({ backend: name, stock, scale });
+  const setup = await workload.setup({ backend: name, stock, workers, scale });
   if (setup.skip) return { config, backend: name, skip: setup.skip };
   try {
     const samples = await timeIterations(setup.iterate, { reps, minMs: scale === 'smoke' ? 5 : 300 });
     return { config, backend: name, ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples };
   } finally {
-    setup.dispose?.();
+    await setup.dispose?.();
     installKernelFixes(name);
     const leaked = tf.memory().numTensors - before;
     if (leaked > 0) console.warn(`  warning: ${workload.id} on ${config} left ${leaked} tensors`);

@@ -1,4 +1,4 @@
-"""MLP with the same widths and batch as core.mlp-step, one Adam step per iteration."""
+"""MLP with the same widths and batch as core.mlp-step; `steps` Adam steps per iteration (default 1)."""
 import torch
 from common import args, run
 
@@ -17,11 +17,12 @@ opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
 
 def step():
-    opt.zero_grad()
-    loss = torch.nn.functional.mse_loss(model(x), y)
-    loss.backward()
-    opt.step()
-    loss.item()
+    for _ in range(a.get("steps", 1)):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        loss.item()
 
 
 run(step, a["reps"])
