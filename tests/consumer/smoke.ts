@@ -28,7 +28,7 @@ export const smoke: Record<string, { esm: string; cjs: string; expect: RegExp }>
       const m = twoMoons({ samples: 10, seed: 1 });
       const a = atomSum({ setSize: 3, samples: 4, seed: 2 });
       const ok = a.targets.every((t, i) => Math.abs(t - a.atoms[i].reduce((s, k) => s + a.values[k], 0)) < 1e-12);
-      const q = qm9Sample().molecules[0];
+      const q = qm9Sample().molecules.find((m) => m.edges.length > 0);
       console.log(m.x.length, m.y.length, a.inputs.length, ok, q.nodes[0].length, q.edges[0].length);
     `,
     cjs: `
