@@ -32,11 +32,12 @@ export const smoke: Record<string, { esm: string; cjs: string; expect: RegExp }>
       console.log(m.x.length, m.y.length, a.inputs.length, ok, q.nodes[0].length, q.edges[0].length);
     `,
     cjs: `
-      const { twoMoons, atomSum } = require('@nnphys/datasets');
+      const { twoMoons, atomSum, qm9Sample } = require('@nnphys/datasets');
       const m = twoMoons({ samples: 10, seed: 1 });
       const a = atomSum({ setSize: 3, samples: 4, seed: 2 });
       const ok = a.targets.every((t, i) => Math.abs(t - a.atoms[i].reduce((s, k) => s + a.values[k], 0)) < 1e-12);
-      console.log(m.x.length, m.y.length, a.inputs.length, ok);
+      const q = qm9Sample().molecules.find((m) => m.edges.length > 0);
+      console.log(m.x.length, m.y.length, a.inputs.length, ok, q.nodes[0].length, q.edges[0].length);
     `,
     expect: /^10 10 4 true 11 4$/,
   },
