@@ -4,15 +4,15 @@ import * as vl from 'vega-lite';
 import { X_DOMAIN, Y_DOMAIN } from './data.js';
 
 function spec(models) {
-  const x = { field: 'x', type: 'quantitative', scale: { domain: X_DOMAIN } };
-  const y = { field: 'y', type: 'quantitative', scale: { domain: Y_DOMAIN } };
+  const x = { field: 'x', type: 'quantitative', scale: { domain: X_DOMAIN, nice: false } };
+  const y = { field: 'y', type: 'quantitative', scale: { domain: Y_DOMAIN, nice: false } };
   const color = { field: 'model', type: 'nominal', scale: { domain: models, range: ['#d62728', '#7f7f7f'] }, legend: { orient: 'top-left', title: null } };
   return vl.compile({
     width: 640,
     height: 380,
     layer: [
       { data: { name: 'curves' }, mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y, color } },
-      { data: { name: 'points' }, mark: { type: 'point', filled: true, color: '#1f77b4', size: 70 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
+      { data: { name: 'points' }, mark: { type: 'point', filled: true, color: '#1f77b4', size: 70 }, encoding: { x, y } },
     ],
   }).spec;
 }

@@ -4,20 +4,21 @@ import { startWasm } from './backend.js';
 import { certify, decreasingSteps } from './certificate.js';
 import { createChart } from './chart.js';
 import { grid, initialPoints } from './data.js';
+import { LOSSES } from './losses.js';
 import { MODELS, predict } from './models.js';
 import { editPoints } from './point_editor.js';
 import { trainInChunks } from './train.js';
 
 const $ = (id) => document.getElementById(id);
-const ui = { kind: $('model'), monotone: $('monotone'), lambda: $('lambda'), lambdaValue: $('lambda-value') };
+const ui = { kind: $('model'), loss: $('loss'), monotone: $('monotone'), lambda: $('lambda'), lambdaValue: $('lambda-value') };
 const xs = grid();
 const points = initialPoints();
 const fits = new Map(); // model kind -> fitted ys on the grid
 let model = null;
 let running = false;
-let report = { kind: ui.kind.value, step: 0, steps: MODELS[ui.kind.value].steps, losses: [], certificate: null, violations: null };
+let report = { kind: ui.kind.value, loss: ui.loss.value, step: 0, steps: MODELS[ui.kind.value].steps, losses: [], certificate: null, violations: null };
 
-const settings = () => ({ kind: ui.kind.value, lambda: Number(ui.lambda.value), monotone: ui.monotone.value === 'increasing' ? 1 : 0 });
+const settings = () => ({ kind: ui.kind.value, loss: ui.loss.value, lambda: Number(ui.lambda.value), monotone: ui.monotone.value === 'increasing' ? 1 : 0 });
 const chart = await createChart($('chart'), Object.values(MODELS).map((m) => m.label));
 
 function redraw() {
@@ -33,7 +34,7 @@ function show() {
   ui.monotone.disabled = ui.lambda.disabled = s.kind !== 'monotonic';
   $('description').textContent = MODELS[s.kind].describe(s);
   $('status').textContent =
-    `backend ${tf.getBackend()} · model ${report.kind} · points ${points.length} · step ${step}/${steps} · ` +
+    `backend ${tf.getBackend()} · model ${report.kind} (${report.loss}) · points ${points.length} · step ${step}/${steps} · ` +
     `loss ${loss(losses[0])} → ${loss(losses.at(-1))}${running ? ' · training' : ''}`;
   $('certificate').textContent = certificate
     ? `λ ${report.lambda.toFixed(2)} · certified Lip(f) ≤ ${certificate.bound.toFixed(4)} · Lip(g) ≤ ${certificate.networkBound.toFixed(4)} (≤ λ) · f′ ∈ [${certificate.slope.map((v) => v.toFixed(3)).join(', ')}]`
@@ -54,9 +55,10 @@ async function train() {
   const { steps, learningRate, create } = MODELS[s.kind];
   model?.dispose();
   model = create(s);
-  report = { kind: s.kind, lambda: s.lambda, step: 0, steps, losses: [], certificate: null, violations: null };
+  report = { kind: s.kind, loss: s.loss, lambda: s.lambda, step: 0, steps, losses: [], certificate: null, violations: null };
   await trainInChunks({
     model,
+    loss: LOSSES[s.loss].fn,
     steps,
     learningRate,
     data: tensors,
@@ -87,7 +89,7 @@ $('reset').addEventListener('click', () => {
   show();
   redraw();
 });
-for (const el of [ui.kind, ui.monotone, ui.lambda]) el.addEventListener('input', show);
+for (const el of [ui.kind, ui.loss, ui.monotone, ui.lambda]) el.addEventListener('input', show);
 
 await startWasm();
 await redraw();

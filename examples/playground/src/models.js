@@ -16,15 +16,11 @@ export const MODELS = {
   mlp: {
     label: 'plain MLP',
     describe: () => 'A plain MLP (1-64-64-1, ReLU) from @nnphys/core: no Lipschitz bound, no monotonicity; it chases outliers.',
-    steps: 1000,
+    steps: 2000,
     learningRate: 0.02,
     create: () => new MLP({ inputs: 1, hidden: [64, 64], outputs: 1, activation: 'relu', seed: 1 }),
   },
 };
-
-export function lossFn(model, x, y) {
-  return tf.losses.meanSquaredError(y, model.apply(x));
-}
 
 export function predict(model, xs) {
   return tf.tidy(() => Array.from(model.apply(tf.tensor2d(xs, [xs.length, 1])).dataSync()));

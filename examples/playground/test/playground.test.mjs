@@ -106,7 +106,7 @@ describe.skipIf(!chromium)('playground in headless Chromium', () => {
     await page.goto(url);
     await page.waitForSelector('[data-testid=status][data-ready=true]', { timeout: 30_000 });
     const status = () => page.textContent('[data-testid=status]');
-    expect(await status()).toMatch(/^backend wasm · model monotonic · points 16 · step 0\/1000/);
+    expect(await status()).toMatch(/^backend wasm · model monotonic \(mse\) · points 16 · step 0\/1000/);
     const frame = await plotFrame(page);
 
     // Drag the first point (x = 1/32) down to y = -0.6: still 16 points, one of them now there.
@@ -128,7 +128,7 @@ describe.skipIf(!chromium)('playground in headless Chromium', () => {
     await page.locator('[data-testid=lambda]').fill('1.5');
     await expect.poll(() => page.textContent('#lambda-value')).toBe('1.50');
     const mono = await trainAndWait(page);
-    expect(mono.status).toMatch(/^backend wasm · model monotonic · points 17 · step 1000\/1000 /);
+    expect(mono.status).toMatch(/^backend wasm · model monotonic \(mse\) · points 17 · step 1000\/1000 /);
     expect(Number.isFinite(mono.first) && Number.isFinite(mono.last)).toBe(true);
     expect(mono.last).toBeLessThan(mono.first);
     const [, lambda, boundF, boundG] = mono.certificate.match(/λ ([\d.]+) · certified Lip\(f\) ≤ ([\d.]+) · Lip\(g\) ≤ ([\d.]+)/).map(Number);
@@ -139,13 +139,23 @@ describe.skipIf(!chromium)('playground in headless Chromium', () => {
     expect(mono.violations).toBe(0);
     const [monoCurve] = await curveAt(page, frame, 0.69);
     expect(monoCurve.stroke).toBe('#d62728');
-    // The monotone fit cannot dip to the outlier at y = -1 between neighbours near y = 0.2-0.5.
+    // The monotone fit cannot dip to the outlier at y = -1 between neighbours near y = 0.4-0.6 (squared error still flattens it there).
     expect(monoCurve.y).toBeGreaterThan(0);
+
+    // With the Huber loss the monotone fit ignores the outlier: it stays on the trend 1.1 tanh(3 (x - 0.5)) = 0.58 at x = 0.69.
+    await page.selectOption('[data-testid=loss]', 'huber');
+    const robust = await trainAndWait(page);
+    expect(robust.status).toMatch(/^backend wasm · model monotonic \(huber\) · points 17 · step 1000\/1000 /);
+    expect(robust.last).toBeLessThan(robust.first);
+    expect(robust.violations).toBe(0);
+    const [robustCurve] = await curveAt(page, frame, 0.69);
+    expect(Math.abs(robustCurve.y - 0.58)).toBeLessThan(0.2);
 
     // The plain MLP on the same points: lower training loss, because it chases the outlier, and so it decreases somewhere.
     await page.selectOption('[data-testid=model]', 'mlp');
+    await page.selectOption('[data-testid=loss]', 'mse');
     const mlp = await trainAndWait(page);
-    expect(mlp.status).toMatch(/^backend wasm · model mlp · points 17 · step 1000\/1000 /);
+    expect(mlp.status).toMatch(/^backend wasm · model mlp \(mse\) · points 17 · step 2000\/2000 /);
     expect(mlp.last).toBeLessThan(mlp.first);
     expect(mlp.certificate).toMatch(/plain MLP: no certified bound/);
     expect(mlp.violations).toBeGreaterThan(0);
@@ -153,9 +163,11 @@ describe.skipIf(!chromium)('playground in headless Chromium', () => {
     const curves = await curveAt(page, frame, 0.69);
     expect(curves.map((c) => c.stroke).sort()).toEqual(['#7f7f7f', '#d62728']);
     const mlpCurve = curves.find((c) => c.stroke === '#7f7f7f');
-    expect(mlpCurve.y).toBeLessThan(monoCurve.y - 0.5);
+    // It bends down towards the outlier, below both monotone fits.
+    expect(mlpCurve.y).toBeLessThan(robustCurve.y - 0.5);
+    expect(mlpCurve.y).toBeLessThan(monoCurve.y);
     expect(errors).toEqual([]);
-    console.log(`playground: monotonic loss ${mono.first} -> ${mono.last}, ${mono.certificate}, violations ${mono.violations}, f(0.69) ${monoCurve.y.toFixed(3)}; MLP loss ${mlp.first} -> ${mlp.last}, violations ${mlp.violations}, f(0.69) ${mlpCurve.y.toFixed(3)}`);
+    console.log(`playground: monotonic loss ${mono.first} -> ${mono.last}, ${mono.certificate}, violations ${mono.violations}, f(0.69) ${monoCurve.y.toFixed(3)}; Huber: loss ${robust.first} -> ${robust.last}, f(0.69) ${robustCurve.y.toFixed(3)}; MLP loss ${mlp.first} -> ${mlp.last}, violations ${mlp.violations}, f(0.69) ${mlpCurve.y.toFixed(3)}`);
     await page.close();
   });
 });
