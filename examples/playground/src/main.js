@@ -1,103 +1,97 @@
+// The page: controls, status lines, and the train loop wired to the chart.
 import * as tf from '@tensorflow/tfjs-core';
-import { Random } from '@nnphys/core';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import { startWasm } from './backend.js';
-import { createModel, description, lossFn, predict } from './model.js';
+import { certify, decreasingSteps } from './certificate.js';
+import { createChart } from './chart.js';
+import { grid, initialPoints } from './data.js';
+import { LOSSES } from './losses.js';
+import { MODELS, predict } from './models.js';
+import { editPoints } from './point_editor.js';
+import { trainInChunks } from './train.js';
 
-const X = [0, 1];
-const Y = [-1.5, 1.5];
-const STEPS = 400;
-const status = document.getElementById('status');
-document.getElementById('description').textContent = description;
-
-function initialPoints() {
-  const rng = new Random(7);
-  return Array.from({ length: 24 }, (_, i) => {
-    const x = (i + 0.5) / 24;
-    return { x, y: Math.sin(2 * Math.PI * x) * 0.9 + 0.08 * rng.normal() };
-  });
-}
-
-let points = initialPoints();
+const $ = (id) => document.getElementById(id);
+const ui = { kind: $('model'), loss: $('loss'), monotone: $('monotone'), lambda: $('lambda'), lambdaValue: $('lambda-value') };
+const xs = grid();
+const points = initialPoints();
+const fits = new Map(); // model kind -> fitted ys on the grid
 let model = null;
 let running = false;
-let step = 0;
-let lastLoss = Number.NaN;
+let report = { kind: ui.kind.value, loss: ui.loss.value, step: 0, steps: MODELS[ui.kind.value].steps, losses: [], certificate: null, violations: null };
 
-const spec = vl.compile({
-  width: 640,
-  height: 380,
-  layer: [
-    { data: { name: 'curve' }, mark: { type: 'line', color: '#d62728', strokeWidth: 2 }, encoding: { x: { field: 'x', type: 'quantitative', scale: { domain: X } }, y: { field: 'y', type: 'quantitative', scale: { domain: Y } } } },
-    { data: { name: 'points' }, mark: { type: 'point', filled: true, color: '#1f77b4', size: 60 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
-  ],
-}).spec;
-const view = new vega.View(vega.parse(spec), { renderer: 'svg', container: '#chart', hover: false });
+const settings = () => ({ kind: ui.kind.value, loss: ui.loss.value, lambda: Number(ui.lambda.value), monotone: ui.monotone.value === 'increasing' ? 1 : 0 });
+const chart = await createChart($('chart'), Object.values(MODELS).map((m) => m.label));
 
-function grid() {
-  return Array.from({ length: 101 }, (_, i) => X[0] + ((X[1] - X[0]) * i) / 100);
+function redraw() {
+  const curves = [...fits].flatMap(([kind, ys]) => ys.map((y, i) => ({ x: xs[i], y, model: MODELS[kind].label })));
+  return chart.draw(points, curves);
 }
 
-async function redraw() {
-  const xs = grid();
-  const curve = model ? predict(model, xs).map((y, i) => ({ x: xs[i], y })) : [];
-  await view.data('points', points).data('curve', curve).runAsync();
+function show() {
+  const s = settings();
+  const { step, steps, losses, certificate, violations } = report;
+  const loss = (v) => (Number.isFinite(v) ? v.toFixed(5) : '—');
+  ui.lambdaValue.textContent = s.lambda.toFixed(2);
+  ui.monotone.disabled = ui.lambda.disabled = s.kind !== 'monotonic';
+  $('description').textContent = MODELS[s.kind].describe(s);
+  $('status').textContent =
+    `backend ${tf.getBackend()} · model ${report.kind} (${report.loss}) · points ${points.length} · step ${step}/${steps} · ` +
+    `loss ${loss(losses[0])} → ${loss(losses.at(-1))}${running ? ' · training' : ''}`;
+  $('certificate').textContent = certificate
+    ? `λ ${report.lambda.toFixed(2)} · certified Lip(f) ≤ ${certificate.bound.toFixed(4)} · Lip(g) ≤ ${certificate.networkBound.toFixed(4)} (≤ λ) · f′ ∈ [${certificate.slope.map((v) => v.toFixed(3)).join(', ')}]`
+    : step > 0
+      ? `${MODELS[report.kind].label}: no certified bound`
+      : 'certified bound: train a model';
+  $('violations').textContent = `monotonicity violations (decreasing steps on a ${xs.length}-point grid): ${violations ?? '—'}`;
 }
 
-function setStatus() {
-  status.textContent = `backend ${tf.getBackend()} · points ${points.length} · step ${step}/${STEPS} · loss ${Number.isFinite(lastLoss) ? lastLoss.toFixed(5) : '—'}${running ? ' · training' : ''}`;
+function tensors() {
+  return { x: tf.tensor2d(points.map((p) => [p.x])), y: tf.tensor2d(points.map((p) => [p.y])) };
 }
 
-async function trainLoop() {
+async function train() {
   if (running) return;
   running = true;
+  const s = settings();
+  const { steps, learningRate, create } = MODELS[s.kind];
   model?.dispose();
-  model = createModel();
-  step = 0;
-  const optimizer = tf.train.adam(0.01);
-  const x = tf.tensor2d(points.map((p) => [p.x]));
-  const y = tf.tensor2d(points.map((p) => [p.y]));
-  while (running && step < STEPS) {
-    for (let k = 0; k < 10 && step < STEPS; k++, step++) {
-      const cost = optimizer.minimize(() => lossFn(model, x, y), true, model.trainableVariables());
-      lastLoss = cost.dataSync()[0];
-      cost.dispose();
-    }
-    setStatus();
-    await redraw();
-    await new Promise((r) => requestAnimationFrame(r));
-  }
-  tf.dispose([x, y]);
-  optimizer.dispose();
+  model = create(s);
+  report = { kind: s.kind, loss: s.loss, lambda: s.lambda, step: 0, steps, losses: [], certificate: null, violations: null };
+  await trainInChunks({
+    model,
+    loss: LOSSES[s.loss].fn,
+    steps,
+    learningRate,
+    data: tensors,
+    stopped: () => !running,
+    onChunk: (step, losses) => {
+      const ys = predict(model, xs);
+      fits.set(s.kind, ys);
+      Object.assign(report, { step, losses, certificate: certify(model), violations: decreasingSteps(ys) });
+      show();
+      return redraw();
+    },
+  });
   running = false;
-  setStatus();
+  show();
 }
 
-view.addEventListener('click', (event) => {
-  const [ox, oy] = view.origin();
-  const rect = view.container().getBoundingClientRect();
-  const px = event.clientX - rect.left - ox;
-  const py = event.clientY - rect.top - oy;
-  const x = view.scale('x').invert(px);
-  const y = view.scale('y').invert(py);
-  if (x >= X[0] && x <= X[1] && y >= Y[0] && y <= Y[1]) {
-    points = [...points, { x, y }];
-    setStatus();
-    redraw();
-  }
-});
-document.getElementById('train').addEventListener('click', () => trainLoop());
-document.getElementById('stop').addEventListener('click', () => {
-  running = false;
-});
-document.getElementById('reset').addEventListener('click', () => {
-  points = initialPoints();
-  setStatus();
+editPoints(chart, points, () => {
+  show();
   redraw();
 });
+$('train').addEventListener('click', train);
+$('stop').addEventListener('click', () => {
+  running = false;
+});
+$('reset').addEventListener('click', () => {
+  points.splice(0, points.length, ...initialPoints());
+  fits.clear();
+  show();
+  redraw();
+});
+for (const el of [ui.kind, ui.loss, ui.monotone, ui.lambda]) el.addEventListener('input', show);
 
 await startWasm();
 await redraw();
-setStatus();
-status.dataset.ready = 'true';
+show();
+$('status').dataset.ready = 'true';
