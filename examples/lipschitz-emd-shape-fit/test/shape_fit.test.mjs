@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@nnphys/core';
-import { circleFit, ellipseFit, jetFits } from '../shape_fit.mjs';
+import { circleFit, jetFits } from '../shape_fit.mjs';
 
 describe('NEEMo shape fits (reduced size, wasm)', () => {
   beforeAll(async () => {

@@ -1,18 +1,21 @@
 // Small seeded reproductions of 004 §2.3 with @nnphys/datasets (full-size runs: examples/lipschitz-toys).
 import * as tf from '@tensorflow/tfjs-core';
-import { MLP, type Module, initBackend } from '@nnphys/core';
+import { MLP, initBackend } from '@nnphys/core';
 import { logMonotone, sinWithOutlier } from '@nnphys/datasets';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { LipschitzNetwork, MonotonicNetwork, lipschitzCertificate, monotonicityViolations } from '../src/index.js';
 import { backends } from './helpers.js';
 
-type Model = Module & { apply(x: tf.Tensor2D): tf.Tensor2D };
+interface Model {
+  apply(x: tf.Tensor2D): tf.Tensor2D;
+  trainableVariables(): tf.Variable[];
+}
 
 function fitMse(model: Model, xs: number[][], ys: number[], steps: number, lr: number): void {
   const x = tf.tensor2d(xs);
   const y = tf.tensor2d(ys, [ys.length, 1]);
   const opt = tf.train.adam(lr);
-  for (let s = 0; s < steps; s++) tf.dispose(opt.minimize(() => tf.losses.meanSquaredError(y, model.apply(x)) as tf.Scalar, true, model.trainableVariables()));
+  for (let s = 0; s < steps; s++) opt.minimize(() => tf.losses.meanSquaredError(y, model.apply(x)) as tf.Scalar, true, model.trainableVariables())?.dispose();
   tf.dispose([x, y]);
   opt.dispose();
 }
