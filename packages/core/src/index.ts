@@ -21,6 +21,7 @@ export { segmentSum } from './ops/segment_sum.js';
 export { globalRandom, Random, resolveRandom, seed } from './random.js';
 export { checkGradients, type GradientCheckOptions, type GradientCheckResult } from './testing/gradient_check.js';
 export { createOptimizer, type OptimizerSpec } from './training/optimizer_spec.js';
+export { FusedAdam, type FusedAdamOptions } from './training/fused_adam.js';
 export type { ParallelTrainOptions, ParallelTrainResult } from './training/parallel.js';
 export { ProgressBar, type ProgressStream } from './training/progress.js';
 export type { ParallelTask, ParallelTaskFactory, ReplicaContext } from './training/replica.js';
