@@ -180,7 +180,8 @@ export class GATConv extends Module {
       // 000 eq. 5.11: Σ_u α_uv W h_u, per head.
       const messages = tf.mul(tf.reshape(gatherRows(values, senders), [E2, H, C]), tf.expandDims(alpha, 2));
       let out = tf.reshape(segmentSum(messages, receivers, N), [N, H * C]) as tf.Tensor2D;
-      if (!this.concat) out = tf.mean(tf.reshape(out, [N, H, C]), 1) as tf.Tensor2D;
+      // (The wasm backend's Transpose, used by a mean over axis 1, fails on empty tensors: skip it when N = 0.)
+      if (!this.concat) out = N === 0 ? tf.zeros([0, C]) : (tf.mean(tf.reshape(out, [N, H, C]), 1) as tf.Tensor2D);
       if (this.bias) out = tf.add(out, this.bias);
       return this.tail.apply(out, batch.nodes);
     });

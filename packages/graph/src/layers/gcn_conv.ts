@@ -20,8 +20,9 @@ export interface GCNConvOptions extends NodeOutputOptions {
  *   H' = D̃^-1/2 Ã D̃^-1/2 H W + b,  Ã[v, u] = 1 for every edge u -> v (+ I),
  *   D̃[v, v] = Σ_u Ã[v, u]  (the in-degree plus one),
  * so edge u -> v carries the weight 1 / sqrt(d̃_u d̃_v) (PyG's gcn_norm).
- * With self-loops every degree is >= 1; without them a node with no
- * incoming edge keeps degree 0 and its weight is taken as 0.
+ * With self-loops every degree is >= 1. Without them a node with no
+ * incoming edge has degree 0, and d^-1/2 is taken as 0 for it (PyG's
+ * convention), so its outgoing messages carry weight 0.
  */
 export class GCNConv extends Module {
   readonly inputs: number;

@@ -29,7 +29,7 @@ export interface GraphEncoderOptions {
   heads?: number;
   /** Graph readout (default 'sum', 000 eq. 5.10). */
   readout?: Readout;
-  /** Activation after each layer (default 'relu'). */
+  /** Activation after each layer and inside the layers' MLPs (default 'relu'). */
   activation?: Activation;
   /** Residual connections around each layer (default true). */
   residual?: boolean;
@@ -74,20 +74,21 @@ export class GraphEncoder extends Module {
     this.conv = conv;
     this.readout = readout;
     this.embed = this.addModule('embed', new Linear({ inputs: options.nodeInputs, outputs: hidden, seed: rng }));
-    const common = { activation: options.activation ?? 'relu', residual: options.residual ?? true, norm: options.norm ?? 'none', seed: rng } as const;
+    const act = options.activation ?? 'relu';
+    const common = { activation: act, residual: options.residual ?? true, norm: options.norm ?? 'none', seed: rng } as const;
     const list = this.addModule('layers', new LayerList());
     this.convs = [];
     for (let i = 0; i < layers; i++) {
       let layer: Module;
       switch (conv) {
         case 'mpnn':
-          layer = new MPNNConv({ nodeInputs: hidden, edgeInputs, outputs: hidden, ...common });
+          layer = new MPNNConv({ nodeInputs: hidden, edgeInputs, outputs: hidden, mlpActivation: act, ...common });
           break;
         case 'edge':
-          layer = new EdgeConv({ nodeInputs: hidden, edgeInputs, outputs: hidden, ...common });
+          layer = new EdgeConv({ nodeInputs: hidden, edgeInputs, outputs: hidden, mlpActivation: act, ...common });
           break;
         case 'gin':
-          layer = new GINConv({ inputs: hidden, outputs: hidden, edgeInputs: edgeInputs > 0 ? edgeInputs : undefined, ...common });
+          layer = new GINConv({ inputs: hidden, outputs: hidden, edgeInputs: edgeInputs > 0 ? edgeInputs : undefined, mlpActivation: act, ...common });
           break;
         case 'gcn':
           layer = new GCNConv({ inputs: hidden, outputs: hidden, ...common });
