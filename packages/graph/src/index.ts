@@ -4,6 +4,7 @@ export { aggregations } from './graph.js';
 export { batchGraphs, unbatch, paddingBudget, disposeBatch, type PadBudget, type BatchGraphsOptions } from './batching.js';
 export { assertGraphBatch } from './validate_batch.js';
 export { aggregate } from './aggregate.js';
+export { completeGraph } from './complete_graph.js';
 
 export { messagePassing, MessagePassing, type MessagePassingFunctions, type MessagePassingOptions, type MessageInput } from './layers/message_passing.js';
 export { GCNConv, type GCNConvOptions } from './layers/gcn_conv.js';

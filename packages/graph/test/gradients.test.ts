@@ -78,7 +78,7 @@ describe.each(backends)('finite-difference gradient checks on %s', (backend) => 
   test('readouts: globalPool (sum, mean, max) and AttentionPool', () => {
     const batch = batchFor(false, 23);
     for (const mode of ['sum', 'mean', 'max'] as const) {
-      const res = checkGradients((nodes) => tf.sum(tf.mul(globalPool({ ...batch, nodes: nodes as tf.Tensor2D }, mode), tf.range(1, 1 + 3 * F).reshape([3, F]))) as tf.Scalar, [batch.nodes], {
+      const res = checkGradients((nodes) => tf.sum(tf.mul(globalPool({ ...batch, nodes: nodes as tf.Tensor2D }, mode), tf.reshape(tf.range(1, 1 + 3 * F), [3, F]))) as tf.Scalar, [batch.nodes], {
         epsilon: 1e-3,
       });
       expect(res.maxRelativeError).toBeLessThan(TOL);

@@ -87,16 +87,18 @@ export function ethanolGraphs(rng: Random, extra = 2, edgeFeatures = 3): { a: Gr
   for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) bondFeature.set(`${i},${j}`, Array.from({ length: edgeFeatures }, () => rng.normal()));
   const build = (spec: typeof ethanolA, toA: number[]): Graph => {
     const g: Graph = { nodes: [], senders: [], receivers: [], edges: [] };
-    spec.labels.forEach((label, i) => g.nodes.push([...element(label), ...(atomExtra[toA[i] as number] as number[])]));
-    spec.adjacency.forEach((row, i) =>
-      row.forEach((v, j) => {
+    spec.labels.forEach((label, i) => {
+      g.nodes.push([...element(label), ...(atomExtra[toA[i] as number] as number[])]);
+    });
+    for (const [i, row] of spec.adjacency.entries()) {
+      for (const [j, v] of row.entries()) {
         if (v === 1) {
           g.senders.push(i);
           g.receivers.push(j);
           (g.edges as number[][]).push(bondFeature.get(`${toA[i]},${toA[j]}`) as number[]);
         }
-      }),
-    );
+      }
+    }
     return g;
   };
   return { a: build(ethanolA, [0, 1, 2, 3, 4, 5, 6, 7, 8]), b: build(ethanolB, ethanolBtoA) };
@@ -161,7 +163,7 @@ export const vars = (m: Module, name: string): number[][] => {
  * module's variables, along random unit directions v: grad·v against
  * (L(w + εv) - L(w - εv)) / 2ε, with core's relative-error definition.
  */
-export function checkVariableGradients(module: Module, loss: () => tf.Scalar, opts: { epsilon?: number; directions?: number; seed?: number } = {}): number {
+export function checkVariableGradients(module: Pick<Module, 'trainableVariables'>, loss: () => tf.Scalar, opts: { epsilon?: number; directions?: number; seed?: number } = {}): number {
   const eps = opts.epsilon ?? 1e-2;
   const rng = new Random(opts.seed ?? 7);
   const variables = module.trainableVariables();
@@ -191,7 +193,11 @@ export function checkVariableGradients(module: Module, loss: () => tf.Scalar, op
     const norm = Math.sqrt(dir.reduce((acc, v) => acc + v.reduce((a, x) => a + x * x, 0), 0));
     for (const v of dir) for (let j = 0; j < v.length; j++) v[j] = (v[j] as number) / norm;
     let a = 0;
-    dir.forEach((v, i) => v.forEach((x, j) => (a += x * ((g[i] as Float64Array)[j] as number))));
+    dir.forEach((v, i) => {
+      v.forEach((x, j) => {
+        a += x * ((g[i] as Float64Array)[j] as number);
+      });
+    });
     analytic.push(a);
     numeric.push((evalAt(dir, eps) - evalAt(dir, -eps)) / (2 * eps));
   }

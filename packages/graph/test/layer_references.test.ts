@@ -144,7 +144,7 @@ describe.each(backends)('layers against float64 references and hand computations
     one.dispose();
     const got = run(layer, star).map((r) => r[0] as number);
     const want = [1, 2 / 2 + 1 / Math.SQRT2, 3 / 2 + 1 / Math.SQRT2, 4 / 2 + 1 / Math.SQRT2];
-    got.forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 5));
+    for (const [i, v] of got.entries()) expect(v).toBeCloseTo(want[i] as number, 5);
     layer.dispose();
   });
 
@@ -233,7 +233,7 @@ describe.each(backends)('layers against float64 references and hand computations
     set('att_target', [[0]]);
     const got = run(layer, star).map((r) => r[0] as number);
     const want = [(2 * Math.LN2 + 3 * Math.log(3)) / 6, 5, 0, 0];
-    got.forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 5));
+    for (const [i, v] of got.entries()) expect(v).toBeCloseTo(want[i] as number, 5);
     const b = batchGraphs([star]);
     const att = layer.attention(b);
     expect(Array.from(att.weights.dataSync()).map((v) => Number(v.toFixed(6)))).toEqual([1 / 6, 2 / 6, 3 / 6, 1].map((v) => Number(v.toFixed(6))));

@@ -15,9 +15,12 @@ import {
 export const F = 5;
 export const D = 3;
 
+/** A module mapping a batch to a batch (Module.apply is `unknown`-typed, so it is omitted). */
+export type GraphLayer = Omit<Module, 'apply'> & { apply(b: GraphBatch): GraphBatch };
+
 export interface ZooEntry {
   name: string;
-  make: (seed: number) => Module & { apply(b: GraphBatch): GraphBatch };
+  make: (seed: number) => GraphLayer;
   /** Needs edge features. */
   edges: boolean;
 }

@@ -71,7 +71,7 @@ export class AtomSumNetwork extends Module {
     const preset = subnetworkVariants[variant];
     const widths = options.widths ?? preset.widths;
     if (!Array.isArray(widths) || widths.length === 0) throw new NnphysError('AtomSumNetwork: widths must be a non-empty array of layer widths');
-    widths.forEach((w, i) => assertPositiveInteger(w, `AtomSumNetwork: widths[${i}]`));
+    for (const [i, w] of widths.entries()) assertPositiveInteger(w, `AtomSumNetwork: widths[${i}]`);
     this.l2 = options.l2 ?? preset.l2;
     this.dropout = options.dropout ?? preset.dropout;
     assertInRange(this.l2, 'AtomSumNetwork: l2', 0, Number.MAX_VALUE);
