@@ -14,7 +14,7 @@ const seed = Number(arg('seed', '1'));
 console.log(`atom-sum study (002 ch. 4-5): backend ${backend}, size ${size}, seed ${seed}`);
 const t0 = Date.now();
 const r = await atomSumStudy({ size, seed, augment: !args.includes('--no-augment'), progress: (label) => ({ label }) });
-const f = (x, d = 3) => x.toFixed(d);
+const f = (x, d = 3) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(d) : x.toExponential(1));
 console.log(`\n${JSON.stringify(r.config)}`);
 console.log(`restricted in training: ${r.restricted.map((x) => `atom ${x.atom} (v = ${f(r.values[x.atom])}) only at position ${x.position + 1}`).join('; ')}`);
 console.log(`test tuples with a restricted atom at an unseen position: ${r.unseenSlotTuples} of ${r.config.testSamples}`);
