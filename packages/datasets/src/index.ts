@@ -29,3 +29,41 @@ export { ethanol, type EthanolFixture, type MolecularGraphFixture } from './fixt
 export { xor } from './fixtures/xor.js';
 export { split, partSizes } from './split.js';
 export { batches, type BatchOptions } from './batches.js';
+
+export {
+  QM9_ELEMENTS,
+  NODE_FEATURES,
+  EDGE_FEATURES,
+  atomFeatures,
+  bondFeatures,
+  addHydrogens,
+  type AtomRecord,
+  type BondRecord,
+  type BondType,
+  type Hybridization,
+  type Hydrogens,
+  type MoleculeLayout,
+  type QM9Element,
+} from './qm9/features.js';
+export { HARTREE_TO_EV, QM9_TARGET_NAMES, QM9_SOURCE_UNITS, hartreeToEV, qm9Units, type QM9TargetName, type QM9Units } from './qm9/targets.js';
+export { qm9Sample, type QM9Options, type QM9Set } from './qm9/qm9_sample.js';
+export { smilesToGraph } from './qm9/smiles_to_graph.js';
+export { useRDKit, type RDKitModule, type RDKitMol } from './qm9/rdkit.js';
+export {
+  loadQM9,
+  parseUncharacterized,
+  QM9_URL,
+  QM9_URL_SHA256,
+  QM9_UNCHARACTERIZED_URL,
+  QM9_UNCHARACTERIZED_COUNT,
+  type LoadQM9Options,
+  type QM9Load,
+  type SkippedRow,
+} from './qm9/load_qm9.js';
+export {
+  syntheticMolecules,
+  syntheticAtomKeys,
+  type SyntheticMoleculesOptions,
+  type SyntheticContributions,
+  type SyntheticMoleculeSet,
+} from './qm9/synthetic_molecules.js';
