@@ -12,7 +12,7 @@ export default {
   description:
     'Each of 128 atoms has a hidden value; a sample is 5 atoms (one-hot) labelled with the sum of their values (002 ch. 4). Three atoms appear in only one position in the 700 training tuples; the 300 test tuples put any atom anywhere. A shared subnetwork (Deep Sets, @nnphys/graph AtomSumNetwork) recovers every value; one subnetwork per position fails on the (atom, position) slots it never saw (002 §5.3, Table 5.1). A float64 least-squares fit on atom counts recovers the values to round-off.',
   async run({ scale, progress }) {
-    const options = scale === 'small' ? { size: 'reduced', epochs: 40 } : { size: 'reduced', augment: true };
+    const options = scale === 'small' ? { size: 'reduced', epochs: 40 } : { size: 'reduced', widths: [128, 64], epochs: 150, augment: true };
     const r = await atomSumStudy({ ...options, seed: 1, progress: (label) => progress(label) ?? false });
     const { shared, unshared, unsharedShuffled } = r.models;
     const models = Object.values(r.models);

@@ -1,4 +1,4 @@
-// An edge-conditioned GNN (@nnphys/graph GraphRegressor: 3 MPNNConv layers over atom and bond features, sum readout)
+// An edge-conditioned GNN (@nnphys/graph GraphRegressor: 3 MPNNConv layers over atom and bond features, mean readout)
 // learning the HOMO-LUMO gap of real QM9 molecules (@nnphys/datasets qm9Sample). The study itself lives in
 // examples/graph-qm9 (same code; it also trains on the larger shared CSV).
 import { lineChart, parityChart } from '../report/plot.mjs';
@@ -10,7 +10,7 @@ export default {
   id: 'graph-qm9',
   title: 'Graph network on QM9 molecules: HOMO-LUMO gap (graph)',
   description:
-    'Real QM9 molecules (376 embedded in @nnphys/datasets, heavy atoms as nodes with 11 features, bonds as pairs of directed edges with 4 bond-type features) split 80/20 at random. A GraphRegressor with three edge-conditioned message-passing layers (m_uv = ψ(h_u ‖ h_v ‖ e_uv), h_v\' = φ(h_v ‖ Σ_u m_uv), 000 eq. 5.9), a sum readout (eq. 5.10) and an MLP head predicts the HOMO-LUMO gap in eV; the baseline predicts the training mean.',
+    'Real QM9 molecules (376 embedded in @nnphys/datasets, heavy atoms as nodes with 11 features, bonds as pairs of directed edges with 4 bond-type features) split 80/20 at random. A GraphRegressor with three edge-conditioned message-passing layers (m_uv = ψ(h_u ‖ h_v ‖ e_uv), h_v\' = φ(h_v ‖ Σ_u m_uv), 000 eq. 5.9), a mean readout (eq. 5.10 with ⊕ = mean: the gap is an intensive property) and an MLP head predicts the HOMO-LUMO gap in eV; the baseline predicts the training mean.',
   async run({ scale, progress }) {
     const options = scale === 'small' ? { size: 'reduced', epochs: 25 } : { size: 'reduced', hidden: 64, epochs: 60, learningRate: 1e-3 };
     const r = await qm9Study({ ...options, seed: 1, progress: (label) => progress(label) ?? false });
