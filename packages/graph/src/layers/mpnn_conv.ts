@@ -67,6 +67,26 @@ export class MPNNConv extends Module {
     this.tail = this.addModule('output', new NodeOutput(F, options.outputs, options, rng, 'MPNNConv'));
   }
 
+  /**
+   * ⊕_{u -> v} messageOut(a_uv). ψ's last layer is affine, so for sum and mean it
+   * commutes with ⊕: Σ_u (a_uv W + b) = (Σ_u a_uv) W + deg(v) b, and the mean
+   * gives mean_u(a_uv) W + [deg(v) > 0] b (0 for a node without incoming edges,
+   * like the mean of no messages). The product then runs on N node rows instead
+   * of E edge rows (forward and backward). Max and min do not commute with it.
+   */
+  private aggregateMessages(a: tf.Tensor2D, receivers: tf.Tensor1D, N: number): tf.Tensor2D {
+    if (this.aggregation !== 'sum' && this.aggregation !== 'mean') return aggregate(this.messageOut.apply(a), receivers, N, this.aggregation);
+    const out = this.messageOut;
+    const pooled = aggregate(a, receivers, N, this.aggregation);
+    let y = tf.matMul(pooled, out.weightScale === 1 ? out.weight : tf.mul(out.weight, out.weightScale)) as tf.Tensor2D;
+    if (out.bias) {
+      let count = aggregate(tf.ones([receivers.shape[0], 1]) as tf.Tensor2D, receivers, N, 'sum');
+      if (this.aggregation === 'mean') count = tf.minimum(count, 1);
+      y = tf.add(y, tf.mul(count, out.biasScale === 1 ? out.bias : tf.mul(out.bias, out.biasScale)));
+    }
+    return y;
+  }
+
   apply(batch: GraphBatch): GraphBatch {
     assertGraphBatch(batch, 'MPNNConv.apply: batch', {
       nodeFeatures: this.nodeInputs,
@@ -78,8 +98,7 @@ export class MPNNConv extends Module {
       const h = batch.nodes;
       let pre = tf.add(gatherRows(this.messageSender.apply(h), batch.senders), gatherRows(this.messageReceiver.apply(h), batch.receivers)) as tf.Tensor2D;
       if (this.messageEdge) pre = tf.add(pre, this.messageEdge.apply(batch.edges as tf.Tensor2D));
-      const messages = this.messageOut.apply(this.act(pre) as tf.Tensor2D);
-      const aggregated = aggregate(messages, batch.receivers, N, this.aggregation);
+      const aggregated = this.aggregateMessages(this.act(pre) as tf.Tensor2D, batch.receivers, N);
       const hidden = this.act(tf.add(this.updateNode.apply(h), this.updateMessage.apply(aggregated))) as tf.Tensor2D;
       return this.tail.apply(this.updateOut.apply(hidden), h);
     });
