@@ -272,9 +272,13 @@ describe.each(backends)('layers against float64 references and hand computations
     }
   });
 
-  test('MPNNConv equals ψ, φ as MLPs on concatenations (eq. 5.9), for sum and mean', () => {
-    for (const mode of ['sum', 'mean'] as const) {
+  test('MPNNConv equals ψ, φ as MLPs on concatenations (eq. 5.9), for sum, mean and max, with nonzero biases', () => {
+    for (const mode of ['sum', 'mean', 'max'] as const) {
       const layer = new MPNNConv({ nodeInputs: 4, edgeInputs: 3, outputs: 5, hidden: 6, aggregate: mode, mlpActivation: 'tanh', seed: 10 });
+      // Biases start at 0; random ones make the reference catch a wrong in-degree factor on ψ's output bias
+      // (the layer applies it after the aggregation, as deg(v) b for sum and [deg(v) > 0] b for mean).
+      const brng = new Random(77);
+      for (const [name, v] of layer.variables()) if (name.endsWith('bias')) v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => brng.normal()), v.shape));
       const Wpsi = [...vars(layer, 'message_sender.weight'), ...vars(layer, 'message_receiver.weight'), ...vars(layer, 'message_edge.weight')];
       const cat = g.senders.map((s, k) => [...(X[s] as number[]), ...(X[g.receivers[k] as number] as number[]), ...(E[k] as number[])]);
       const hidden = mapM(addRow(matmul(cat, Wpsi), vars(layer, 'message_sender.bias')[0] as number[]), tanh);
