@@ -61,4 +61,16 @@ describe('showcase report', () => {
     expect(metric('ntk', 'muInvariancePlain')).toBeGreaterThan(0.1);
     expect(metric('ntk', 'ensembleExponent')).toBeLessThan(-0.2);
   });
+
+  test('the GNN on real QM9 molecules predicts the HOMO-LUMO gap far better than the mean', () => {
+    const mae = metric('graph-qm9', 'valMae');
+    expect(mae).toBeGreaterThan(0);
+    expect(mae).toBeLessThan(0.6 * metric('graph-qm9', 'baselineMae'));
+  });
+
+  test('Deep Sets: shared weights beat one subnetwork per position, most of all on unseen (atom, position) slots', () => {
+    expect(metric('deep-sets-atom-sum', 'sharedTestMae')).toBeLessThan(metric('deep-sets-atom-sum', 'unsharedTestMae'));
+    expect(metric('deep-sets-atom-sum', 'unseenSlotMae')).toBeGreaterThan(metric('deep-sets-atom-sum', 'unsharedTestMae'));
+    expect(metric('deep-sets-atom-sum', 'leastSquaresAtomMae')).toBeLessThan(1e-8);
+  });
 });

@@ -1,6 +1,8 @@
-// The showcase sections, in report order.
+// The showcase sections, in report order (the list, then core's own message passing).
+import deepSetsAtomSum from './deep-sets-atom-sum.mjs';
+import graphQm9 from './graph-qm9.mjs';
 import lipschitzMode from './lipschitz-mode.mjs';
 import messagePassing from './message-passing.mjs';
 import ntk from './ntk.mjs';
 
-export const sections = [lipschitzMode, ntk, messagePassing];
+export const sections = [graphQm9, lipschitzMode, ntk, deepSetsAtomSum, messagePassing];
