@@ -125,4 +125,26 @@ export const smoke: Record<string, { esm: string; cjs: string; expect: RegExp }>
     `,
     expect: /^true true$/,
   },
+  '@nnphys/graph': {
+    esm: `
+      import { initBackend } from '@nnphys/core';
+      import { GINConv, batchGraphs, globalPool } from '@nnphys/graph';
+      await initBackend('wasm');
+      const a = { nodes: [[1, 0], [0, 1], [1, 1]], senders: [0, 1, 1, 2], receivers: [1, 0, 2, 1] };
+      const b = { nodes: [[1, 1], [0, 1], [1, 0]], senders: [2, 1, 1, 0], receivers: [1, 2, 0, 1] };
+      const pooled = globalPool(new GINConv({ inputs: 2, outputs: 4, seed: 0 }).apply(batchGraphs([a, b])), 'sum').arraySync();
+      console.log(pooled.length, pooled[0].length, pooled[0].every((v, i) => Math.abs(v - pooled[1][i]) < 1e-5));
+    `,
+    cjs: `
+      const { initBackend } = require('@nnphys/core');
+      const { GINConv, batchGraphs, globalPool } = require('@nnphys/graph');
+      initBackend('cpu').then(() => {
+        const a = { nodes: [[1, 0], [0, 1], [1, 1]], senders: [0, 1, 1, 2], receivers: [1, 0, 2, 1] };
+        const b = { nodes: [[1, 1], [0, 1], [1, 0]], senders: [2, 1, 1, 0], receivers: [1, 2, 0, 1] };
+        const pooled = globalPool(new GINConv({ inputs: 2, outputs: 4, seed: 0 }).apply(batchGraphs([a, b])), 'sum').arraySync();
+        console.log(pooled.length, pooled[0].length, pooled[0].every((v, i) => Math.abs(v - pooled[1][i]) < 1e-5));
+      });
+    `,
+    expect: /^2 4 true$/,
+  },
 };
