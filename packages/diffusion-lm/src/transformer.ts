@@ -229,7 +229,7 @@ export class Transformer extends Module {
         }
       }
     }
-    if (key && key.every((v) => v === 1)) key = null;
+    if (key?.every((v) => v === 1)) key = null;
     let attention: Float32Array | null = null;
     if (options.attentionMask !== undefined) {
       const m = options.attentionMask;

@@ -22,11 +22,11 @@ export function sequenceIndex(seq: readonly number[], v: number): number {
 }
 
 /**
- * An arbitrary float64 conditional model over d positions and v tokens: for
+ * An arbitrary float64 conditional model over v tokens (any length): for
  * each input pattern (digits in 0..v, v = masked) and position, a random
  * distribution over v tokens. Independent of the package's TabularModel.
  */
-export function randomConditionals(v: number, d: number, seed: number, scale = 1.5): (pattern: readonly number[], tau: number) => Float64Array {
+export function randomConditionals(v: number, seed: number, scale = 1.5): (pattern: readonly number[], tau: number) => Float64Array {
   const rng = new Random(seed);
   const table = new Map<string, Float64Array>();
   return (pattern, tau) => {

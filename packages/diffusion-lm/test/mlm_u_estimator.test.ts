@@ -102,7 +102,7 @@ describe('MLM-U closed form (float64 enumeration, vocabulary 3)', () => {
   for (const d of [1, 2, 3, 4]) {
     test(`D = ${d}: eq. 7.5 (both lines) = subset estimator = Bernoulli estimator = PLM Jensen bound, for arbitrary conditionals`, () => {
       const v = 3;
-      const cond = randomConditionals(v, d, 100 + d);
+      const cond = randomConditionals(v, 100 + d);
       for (const x of allSequences(v, d).filter((_, i) => i % 7 === 0 || d < 3)) {
         const table = tableOf(cond, x, v);
         const closed = mlmUFromTable(table);
@@ -117,7 +117,7 @@ describe('MLM-U closed form (float64 enumeration, vocabulary 3)', () => {
 
   test('D = 2: MLM-U equals the identities of App. D.2 (eqs. D.1 and D.2)', () => {
     const v = 3;
-    const cond = randomConditionals(v, 2, 7);
+    const cond = randomConditionals(v, 7);
     for (const x of allSequences(v, 2)) {
       const t = tableOf(cond, x, v);
       // positions 0, 1 are x1, x2; S bitmask of visible positions
@@ -155,7 +155,7 @@ describe('MLM-U closed form (float64 enumeration, vocabulary 3)', () => {
   test('arbitrary conditionals: L(x) >= mixture NLL per sequence, q_sigma and the mixture are normalised, E_data L >= H(p_data)', () => {
     const v = 3;
     const d = 3;
-    const cond = randomConditionals(v, d, 21, 2);
+    const cond = randomConditionals(v, 21, 2);
     const seqs = allSequences(v, d);
     const tables = seqs.map((x) => tableOf(cond, x, v));
     let mixtureMass = 0;
