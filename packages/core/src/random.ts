@@ -1,3 +1,5 @@
+import { NnphysError } from './errors.js';
+
 /**
  * A small, portable, seedable generator (xoshiro128**, seeded through
  * splitmix32). Same seed gives the same numbers in Node and in browsers;
@@ -79,7 +81,7 @@ export class Random {
 
   /** Uniform integer in [0, n). Unbiased (rejection sampling). */
   int(n: number): number {
-    if (!(n > 0 && n <= 4294967296 && Number.isInteger(n))) throw new RangeError(`Random.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!(n > 0 && n <= 4294967296 && Number.isInteger(n))) throw new NnphysError(`Random.int: n must be an integer in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     let x: number;
     do x = this.nextUint32();
@@ -135,7 +137,7 @@ let globalGenerator = new Random(0);
 /** Resets the global generator; every later draw without an explicit seed follows from it. */
 export function seed(value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`seed: value must be a finite number, got ${String(value)}`);
+    throw new NnphysError(`seed: value must be a finite number, got ${String(value)}`);
   }
   globalGenerator = new Random(value);
 }
@@ -153,7 +155,7 @@ export function resolveRandom(seedOrRandom?: number | Random): Random {
   if (seedOrRandom instanceof Random) return seedOrRandom;
   if (seedOrRandom === undefined) return globalGenerator;
   if (typeof seedOrRandom !== 'number' || !Number.isFinite(seedOrRandom)) {
-    throw new TypeError(`seed must be a finite number or a Random, got ${String(seedOrRandom)}`);
+    throw new NnphysError(`seed must be a finite number or a Random, got ${String(seedOrRandom)}`);
   }
   return new Random(seedOrRandom);
 }

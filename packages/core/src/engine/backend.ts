@@ -11,8 +11,12 @@ export interface InitBackendOptions {
   kernelFixes?: boolean;
   /** Print which backend was chosen and why others were skipped (default false). */
   verbose?: boolean;
-  /** Where the browser should fetch tfjs-backend-wasm's .wasm files (not needed in Node). */
-  wasmPaths?: string;
+  /**
+   * Where a browser should fetch tfjs-backend-wasm's .wasm files (not needed in Node): a URL prefix, or a map
+   * from file name ('tfjs-backend-wasm.wasm', '-simd.wasm', '-threaded-simd.wasm') to URL, e.g. from a bundler's
+   * `?url` imports.
+   */
+  wasmPaths?: string | Record<string, string>;
 }
 
 // A variable module name keeps bundlers from trying to resolve the optional accelerators.
@@ -40,10 +44,10 @@ async function tryTensorflow(): Promise<boolean> {
   return tf.setBackend('tensorflow');
 }
 
-async function tryWasm(wasmPaths?: string): Promise<boolean> {
+async function tryWasm(wasmPaths?: string | Record<string, string>): Promise<boolean> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
+    if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
     return await tf.setBackend('wasm');
   } catch (error) {
     lastImportErrors.set('@tensorflow/tfjs-backend-wasm', error instanceof Error ? error.message : String(error));

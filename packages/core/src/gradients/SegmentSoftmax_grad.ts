@@ -4,7 +4,6 @@ import { SegmentSoftmax, type SegmentSoftmaxAttrs } from '../kernels/SegmentSoft
 
 /**
  * Softmax Jacobian per segment: dz = alpha * (dalpha - sum_{e' in s} dalpha[e'] alpha[e']).
- * Built from differentiable ops, so second derivatives work too.
  */
 export const segmentSoftmaxGradConfig: tf.GradConfig = {
   kernelName: SegmentSoftmax,

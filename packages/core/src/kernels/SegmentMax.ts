@@ -47,7 +47,7 @@ export function segmentMaxKernel(backendName: string): KernelConfig {
       [x, segmentIds],
       [
         { shape: outShape, dtype: 'float32' },
-        { shape: outShape, dtype: 'int32' },
+        { shape: outShape, dtype: 'int32', overwritten: true },
       ],
       ([xa, ia], [oa, aa]) => segmentMaxLoop(xa as Float32Array, ia as Int32Array, oa as Float32Array, aa as Int32Array, f),
     );

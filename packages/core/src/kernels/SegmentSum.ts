@@ -35,7 +35,7 @@ export function segmentSumKernel(backendName: string, kernelName: string = Segme
     checkSegmentIds(readIndices(backendName, backend, segmentIds), numSegments, argName);
     const f = rowSize(x.shape);
     const outShape = [numSegments, ...x.shape.slice(1)];
-    const [out] = withArrays(backendName, backend, [x, segmentIds], [{ shape: outShape, dtype: x.dtype }], ([xa, ia], [oa]) =>
+    const [out] = withArrays(backendName, backend, [x, segmentIds], [{ shape: outShape, dtype: x.dtype, overwritten: true }], ([xa, ia], [oa]) =>
       segmentSumLoop(xa as Float32Array, ia as Int32Array, oa as Float32Array, f, numSegments),
     );
     return out as TensorInfo;

@@ -13,6 +13,8 @@ export type NumericArray = Float32Array | Int32Array | Uint8Array;
 export interface OutputSpec {
   shape: number[];
   dtype: DataType;
+  /** Set when the kernel writes every element, so the zero-fill can be skipped (wasm's malloc does not zero). */
+  overwritten?: boolean;
 }
 
 type Backend = KernelBackend & Record<string, unknown>;
@@ -32,7 +34,7 @@ function newArray(dtype: DataType, size: number): NumericArray {
 
 /**
  * Runs `body(inputs, outputs)` on typed arrays and returns the output tensor
- * infos. Output arrays start zero-filled.
+ * infos. Output arrays start zero-filled unless marked `overwritten`.
  */
 export function withArrays(
   backendName: string,
@@ -47,9 +49,9 @@ export function withArrays(
     const fromHeap = b.typedArrayFromHeap as (t: TensorInfo) => NumericArray;
     const infos = outputs.map((o) => makeOutput.call(b, o.shape, o.dtype));
     const ins = inputs.map((t) => fromHeap.call(b, t));
-    const outs = infos.map((t) => {
+    const outs = infos.map((t, i) => {
       const a = fromHeap.call(b, t);
-      a.fill(0); // malloc does not zero
+      if (!outputs[i]?.overwritten) a.fill(0); // malloc does not zero
       return a;
     });
     body(ins, outs);

@@ -25,7 +25,7 @@ export function fastGatherV2(backendName: string) {
       checkGatherIndices(readIndices(backendName, backend, indices), numRows, 'indices', false);
       const f = rowSize(x.shape);
       const outShape = [...indices.shape, ...x.shape.slice(1)];
-      const [out] = withArrays(backendName, backend, [x, indices], [{ shape: outShape, dtype: x.dtype }], ([xa, ia], [oa]) =>
+      const [out] = withArrays(backendName, backend, [x, indices], [{ shape: outShape, dtype: x.dtype, overwritten: true }], ([xa, ia], [oa]) =>
         gatherRowsLoop(xa as Float32Array, ia as Int32Array, oa as Float32Array, f),
       );
       return out as tf.TensorInfo;
