@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The worker thread of data-parallel training is its own file, loaded by URL next to the code that spawns it.
+  entry: { index: 'src/index.ts', parallel_worker: 'src/training/parallel_worker.ts' },
+  shims: true,
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: false,

@@ -39,4 +39,30 @@ export const smoke: Record<string, { esm: string; cjs: string; expect: RegExp }>
     `,
     expect: /^10 10 4 true$/,
   },
+  '@nnphys/mode-loss': {
+    esm: `
+      import * as tf from '@tensorflow/tfjs-core';
+      import { initBackend } from '@nnphys/core';
+      import { modeLoss, distanceCorrelation, auc } from '@nnphys/mode-loss';
+      await initBackend('cpu');
+      const s = tf.tensor1d([0.1, 0.5, 0.9, 0.3, 0.1, 0.5, 0.9, 0.3]);
+      const flat = modeLoss({ order: 0, bins: 2 })(s, tf.range(0, 8), tf.zeros([8])).dataSync()[0];
+      const x = tf.tensor1d([1, 2, 4, 8]);
+      const d = distanceCorrelation(x, x.mul(2).add(1)).dataSync()[0];
+      console.log(flat.toFixed(6), d.toFixed(4), auc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]));
+    `,
+    cjs: `
+      const tf = require('@tensorflow/tfjs-core');
+      const { initBackend } = require('@nnphys/core');
+      const { modeLoss, distanceCorrelation, auc } = require('@nnphys/mode-loss');
+      initBackend('cpu').then(() => {
+        const s = tf.tensor1d([0.1, 0.5, 0.9, 0.3, 0.1, 0.5, 0.9, 0.3]);
+        const flat = modeLoss({ order: 0, bins: 2 })(s, tf.range(0, 8), tf.zeros([8])).dataSync()[0];
+        const x = tf.tensor1d([1, 2, 4, 8]);
+        const d = distanceCorrelation(x, x.mul(2).add(1)).dataSync()[0];
+        console.log(flat.toFixed(6), d.toFixed(4), auc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]));
+      });
+    `,
+    expect: /^0\.000000 1\.0000 1$/,
+  },
 };

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { NnphysError, describe } from './errors.js';
+import { describe, NnphysError } from './errors.js';
 
 /**
  * Input checks shared by every package. Each throws NnphysError naming the

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { NnphysError, Random, initBackend, scaledDotProductAttention } from '../src/index.js';
+import { initBackend, NnphysError, Random, scaledDotProductAttention } from '../src/index.js';
 
 function rand(rng: Random, shape: number[]): tf.Tensor {
   return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, test } from 'vitest';
-import { NnphysError, currentBackend, initBackend } from '../src/index.js';
+import { currentBackend, initBackend, NnphysError } from '../src/index.js';
 
 async function canImport(name: string): Promise<boolean> {
   try {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { NnphysError, Random, initBackend, installKernelFixes, kernelFixesInstalled, uninstallKernelFixes } from '../src/index.js';
+import { initBackend, installKernelFixes, kernelFixesInstalled, NnphysError, Random, uninstallKernelFixes } from '../src/index.js';
 import { maxAbs, maxAbsDiff, randomMatrix, refGather, refMatMul, refSegmentReduce } from './reference.js';
 
 function transpose(a: Float64Array, rows: number, cols: number): Float64Array {

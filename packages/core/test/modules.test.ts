@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { Linear, MLP, Module, NnphysError, checkGradients, gelu, initBackend, initWeights, seed, silu } from '../src/index.js';
+import { checkGradients, gelu, initBackend, initWeights, Linear, MLP, Module, NnphysError, seed, silu } from '../src/index.js';
 
 describe.each(['cpu', 'wasm'] as const)('modules on %s', (backend) => {
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { NnphysError, Random, globalRandom, resolveRandom, seed } from '../src/index.js';
+import { globalRandom, NnphysError, Random, resolveRandom, seed } from '../src/index.js';
 
 describe('Random', () => {
   test('same seed gives the same stream, different seeds differ', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { NnphysError, Random, checkGradients, gatherRows, initBackend, segmentMax, segmentMean, segmentMin, segmentSoftmax, segmentSum } from '../src/index.js';
+import { checkGradients, gatherRows, initBackend, NnphysError, Random, segmentMax, segmentMean, segmentMin, segmentSoftmax, segmentSum } from '../src/index.js';
 import { maxAbs, maxAbsDiff, randomMatrix, refGather, refSegmentReduce, refSegmentSoftmax } from './reference.js';
 
 type Reduce = 'sum' | 'mean' | 'max' | 'min';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { Linear, MLP, NnphysError, Random, batchIndices, initBackend, train } from '../src/index.js';
+import { batchIndices, initBackend, Linear, MLP, NnphysError, Random, train } from '../src/index.js';
 
 function regressionData(n: number, seedValue: number) {
   const rng = new Random(seedValue);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { Linear, MLP, type Module, NnphysError, decodeSafetensors, encodeSafetensors, initBackend, loadWeights, saveWeights, weightsToBytes } from '../src/index.js';
+import { decodeSafetensors, encodeSafetensors, initBackend, Linear, loadWeights, MLP, type Module, NnphysError, saveWeights, weightsToBytes } from '../src/index.js';
 
 function python(): string | null {
   for (const p of ['/usr/bin/python3', 'python3']) {

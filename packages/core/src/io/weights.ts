@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NnphysError, describe } from '../errors.js';
+import { describe, NnphysError } from '../errors.js';
 import type { Module } from '../nn/module.js';
-import { type SafetensorsDtype, type SafetensorsEntry, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsDtype, type SafetensorsEntry } from './safetensors.js';
 
 const TO_SAFETENSORS: Partial<Record<tf.DataType, SafetensorsDtype>> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
 

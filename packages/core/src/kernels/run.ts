@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GatherRows } from './GatherRows.js';
+import { ensureKernels } from './install.js';
 import { ScatterArgRows } from './ScatterArgRows.js';
 import { SegmentCount } from './SegmentCount.js';
 import { SegmentMax } from './SegmentMax.js';
 import { SegmentSoftmax } from './SegmentSoftmax.js';
 import { SegmentSum } from './SegmentSum.js';
-import { ensureKernels } from './install.js';
 
 /**
  * Thin, unvalidated entry points to our kernels, used by the public ops

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NnphysError, describe } from '../errors.js';
+import { describe, NnphysError } from '../errors.js';
 import { assertTensor } from '../validate.js';
 
 export interface AttentionOptions {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../random.js';
-import { assertOneOf, assertPositiveInteger, assertPositiveNumber, assertTensor, assertDim } from '../validate.js';
-import { type Initializer, initWeights, initializers } from './init.js';
+import { assertDim, assertOneOf, assertPositiveInteger, assertPositiveNumber, assertTensor } from '../validate.js';
+import { type Initializer, initializers, initWeights } from './init.js';
 import { Module } from './module.js';
 
 export interface LinearOptions {

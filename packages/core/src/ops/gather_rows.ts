@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { NnphysError, describe } from '../errors.js';
+import { describe, NnphysError } from '../errors.js';
 import { runGatherRows } from '../kernels/run.js';
 import { assertTensor } from '../validate.js';
 

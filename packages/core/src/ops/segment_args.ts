@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { NnphysError, describe } from '../errors.js';
+import { describe, NnphysError } from '../errors.js';
 import { assertNonNegativeInteger, assertTensor } from '../validate.js';
 
 /** Validation shared by the segment ops: data [E, ...], ids int32 [E], numSegments >= 0. */

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { NnphysError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { assertPositiveInteger } from '../validate.js';
+import { createOptimizer, type OptimizerSpec } from './optimizer_spec.js';
+import type { ParallelTrainOptions, ParallelTrainResult } from './parallel.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 
 export type BatchSource<B> = Iterable<B> | AsyncIterable<B>;
@@ -32,8 +34,8 @@ export interface TrainOptions<B> {
   /** Batches of one epoch: an array (re-iterated each epoch) or a function returning a fresh iterable per epoch. */
   data: BatchSource<B> | ((epoch: number) => BatchSource<B>);
   epochs: number;
-  /** Any tfjs optimizer (default Adam, learning rate 1e-3). */
-  optimizer?: tf.Optimizer;
+  /** Any tfjs optimizer, or one described as data (default Adam, learning rate 1e-3). */
+  optimizer?: tf.Optimizer | OptimizerSpec;
   /** Variables to train (default: the model's trainable variables). */
   variables?: tf.Variable[];
   /** A validation score computed after each epoch (lower is better). */
@@ -68,8 +70,25 @@ function isIterable<B>(x: unknown): x is BatchSource<B> {
  * stays flat (each step's tensors are released; only the running loss sum is
  * kept). A loss that becomes NaN or infinite stops training with an error
  * naming the epoch.
+ *
+ * With `{ workers: n, task }` the same loop runs data-parallel over n replicas
+ * in worker threads (Node); see `ParallelTrainOptions`.
  */
-export async function train<B>(options: TrainOptions<B>): Promise<TrainHistory> {
+export async function train<B>(options: TrainOptions<B>): Promise<TrainHistory>;
+export async function train(options: ParallelTrainOptions): Promise<ParallelTrainResult>;
+export async function train<B>(options: TrainOptions<B> | ParallelTrainOptions): Promise<TrainHistory | ParallelTrainResult> {
+  if ('workers' in options || 'task' in options) {
+    if (!('task' in options) || (options as Partial<ParallelTrainOptions>).task === undefined) {
+      throw new NnphysError('train: workers need a task module (task: path or URL) that builds the model, loss and data in every worker');
+    }
+    // Imported lazily: it needs node:worker_threads, which browser bundles must never load.
+    const { trainParallel } = await import('./parallel.js');
+    return trainParallel(options as ParallelTrainOptions);
+  }
+  return trainSingle(options as TrainOptions<B>);
+}
+
+async function trainSingle<B>(options: TrainOptions<B>): Promise<TrainHistory> {
   const { model, loss, data, epochs } = options;
   if (model == null || typeof (model as Module).trainableVariables !== 'function') {
     throw new NnphysError('train: model must be a Module');
@@ -81,8 +100,11 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainHistory> 
   }
   const variables = options.variables ?? model.trainableVariables();
   if (variables.length === 0) throw new NnphysError('train: the model has no trainable variables');
-  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
-  const ownsOptimizer = options.optimizer === undefined;
+  const given = options.optimizer;
+  // Duck-typed: an optimizer from another copy of tfjs-core fails `instanceof`.
+  const isOptimizer = typeof (given as tf.Optimizer | undefined)?.minimize === 'function';
+  const ownsOptimizer = !isOptimizer;
+  const optimizer = isOptimizer ? (given as tf.Optimizer) : createOptimizer((given as OptimizerSpec | undefined) ?? { name: 'adam', learningRate: 1e-3 });
   const es = options.earlyStopping;
   if (es) assertPositiveInteger(es.patience, 'train: earlyStopping.patience');
   const monitor = es?.monitor ?? (options.validate ? 'validation' : 'loss');
