@@ -23,3 +23,7 @@ export { sampleCategorical, categoricalProbabilities, argmaxLogit, type Categori
 export { conditionalTable, mlmUBound, mixtureNLL, orderNLL, exactNLL, type LikelihoodOptions, type FactorizationOrder } from './likelihood/likelihood.js';
 export { mlmUFromTable, orderNLLFromTable, mixtureNLLFromTable, binomial, MAX_ENUMERATION_LENGTH, type ConditionalTable } from './likelihood/conditional_table.js';
 export { TabularModel, type TabularModelOptions } from './likelihood/tabular_model.js';
+
+export { type TextSequence, type EncodedSequences, encodeSequences } from './tasks/text_sequence.js';
+export { answerAccuracy, type AnswerAccuracy, type AnswerAccuracyOptions, type KindAccuracy } from './tasks/answer_accuracy.js';
+export { trainOnTask, taskObjectives, ENTITY_OPEN, ENTITY_CLOSE, type TaskObjective, type TrainOnTaskOptions, type TaskModelOptions, type TaskRun } from './tasks/train_on_task.js';
