@@ -17,7 +17,7 @@ export interface KindAccuracy {
 export interface AnswerAccuracyOptions {
   /** Mask token for bidirectional models (default: the tokenizer's). */
   maskToken?: number;
-  /** Prepend BOS to prompts, as in training (default true). */
+  /** Prepend BOS to prompts; must match training (default false, as in trainOnTask). */
   bos?: boolean;
   /** Prompts per model call (default 256). */
   batchSize?: number;
@@ -37,7 +37,7 @@ export interface AnswerAccuracy {
  */
 export function answerAccuracy(model: TokenModel, tokenizer: Tokenizer, sequences: readonly TextSequence[], options: AnswerAccuracyOptions = {}): AnswerAccuracy {
   if (!Array.isArray(sequences) || sequences.length === 0) throw new NnphysError('answerAccuracy: sequences must be a non-empty array');
-  const bos = options.bos ?? true;
+  const bos = options.bos ?? false;
   const maskToken = model.causal ? undefined : (options.maskToken ?? tokenizer.mask);
   const batchSize = options.batchSize ?? 256;
   // Group by (prompt length, answer length) so that each batch has one shape.

@@ -29,10 +29,10 @@ export interface EncodedSequences {
   length: number;
 }
 
-/** Encodes sequences with the tokenizer, prepends BOS (default) and pads every row to the longest (or `padTo`). */
+/** Encodes sequences with the tokenizer, prepends BOS (with `bos: true`) and pads every row to the longest (or `padTo`). */
 export function encodeSequences(tokenizer: Tokenizer, sequences: readonly TextSequence[], options: { bos?: boolean; padTo?: number } = {}): EncodedSequences {
   if (!Array.isArray(sequences) || sequences.length === 0) throw new NnphysError('encodeSequences: sequences must be a non-empty array of { tokens, promptLength }');
-  const bos = options.bos ?? true;
+  const bos = options.bos ?? false;
   const rows = sequences.map((s, i) => {
     if (s == null || !Array.isArray(s.tokens)) throw new NnphysError(`encodeSequences: sequences[${i}] must have a tokens array`);
     const ids = tokenizer.encode(s.tokens, { bos });
