@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NnphysError, type TrainHistory, assertInRange, assertOneOf, assertPositiveInteger, assertPositiveNumber, resolveRandom, train } from '@nnphys/core';
+import { NnphysError, type ProgressStream, type TrainHistory, assertInRange, assertOneOf, assertPositiveInteger, assertPositiveNumber, resolveRandom, train } from '@nnphys/core';
 import { autoregressiveLoss } from '../objectives/autoregressive_loss.js';
 import { maskedLoss } from '../objectives/masked_loss.js';
 import { mlmULoss } from '../objectives/mlm_u_loss.js';
@@ -64,8 +64,8 @@ export interface TrainOnTaskOptions {
   bos?: boolean;
   /** Called after each evaluation; return false to stop training. */
   onEvaluate?: (epoch: number, accuracy: AnswerAccuracy) => unknown;
-  /** Terminal progress bar (default false). */
-  progress?: boolean;
+  /** Progress bar (default false), as core's `train` option: true, or `{ label, stream }`. */
+  progress?: boolean | { label?: string; stream?: ProgressStream };
   seed?: number;
 }
 
@@ -190,7 +190,7 @@ export async function trainOnTask(task: { train: readonly TextSequence[]; test: 
       data,
       epochs: options.epochs,
       optimizer,
-      progress: options.progress ? { label: objective } : false,
+      progress: options.progress === true ? { label: objective } : (options.progress ?? false),
       afterStep: (step) => setRate(step),
       onEpochEnd: (epoch) => {
         if ((epoch + 1) % evaluateEvery !== 0 || epoch + 1 === options.epochs) return;
