@@ -86,6 +86,20 @@ describe.each(backends)('question-answering helpers (%s)', (backend) => {
     await expect(trainOnTask({ train: [], test: task.test }, { objective: 'ar', epochs: 1 })).rejects.toThrow(NnphysError);
   });
 
+  test('reversal objectives double the training rows; causal objectives get a causal model, masked ones a bidirectional one', async () => {
+    const task = retrievalTask({ pairs: 4, seed: 1 });
+    const small = { epochs: 1, batchSize: 8, model: { dim: 8, heads: 2, layers: 1 }, seed: 0 };
+    for (const objective of ['ar', 'ar-reverse', 'ar-reverse-entity', 'ar-reverse-entity-nodelim', 'mlm', 'mlm-u', 'plm'] as const) {
+      const r = await trainOnTask(task, { objective, ...small });
+      expect(r.trainingRows).toBe(objective.startsWith('ar-reverse') ? 2 * task.train.length : task.train.length);
+      expect(r.model.causal).toBe(objective.startsWith('ar'));
+      // Delimiters are in the vocabulary; the entity reversal with delimiters makes the longest rows (+2 per entity).
+      expect(r.tokenizer.id('<e>')).toBeGreaterThanOrEqual(0);
+      if (objective === 'ar-reverse-entity') expect(r.model.maxLength).toBe(Math.max(...task.train.map((s) => s.tokens.length + 2 * s.entities.length)));
+      r.model.dispose();
+    }
+  });
+
   test('trainOnTask leaks no tensors beyond the model and is deterministic for a seed', async () => {
     const task = retrievalTask({ pairs: 6, seed: 2 });
     const before = tf.memory().numTensors;
