@@ -83,6 +83,8 @@ describe.each(backends)('question-answering helpers (%s)', (backend) => {
     await expect(trainOnTask(task, { objective: 'mlm-u', epochs: 0 })).rejects.toThrow(/epochs/);
     await expect(trainOnTask(task, { objective: 'mlm', epochs: 1, rate: 1.5 })).rejects.toThrow(/rate/);
     await expect(trainOnTask(task, { objective: 'ar', epochs: 1, schedule: 'step' as 'cosine' })).rejects.toThrow(/schedule/);
+    await expect(trainOnTask(task, { objective: 'ar', epochs: 1, bos: 'yes' as unknown as boolean })).rejects.toThrow(/bos/);
+    await expect(trainOnTask(task, { objective: 'ar', epochs: 1, warmup: 2 })).rejects.toThrow(/warmup/);
     await expect(trainOnTask({ train: [], test: task.test }, { objective: 'ar', epochs: 1 })).rejects.toThrow(NnphysError);
   });
 

@@ -117,6 +117,7 @@ export async function trainOnTask(task: { train: readonly TextSequence[]; test: 
 
   // Training rows, with reversal augmentation for the AR baselines (BOS stays first).
   const bos = options.bos ?? false;
+  if (typeof bos !== 'boolean') throw new NnphysError(`trainOnTask: bos must be true or false, got ${String(bos)}`);
   const offset = bos ? 1 : 0;
   const base = task.train.map((s) => tokenizer.encode(s.tokens, { bos }));
   let rows = base;
