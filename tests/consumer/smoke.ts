@@ -147,4 +147,30 @@ export const smoke: Record<string, { esm: string; cjs: string; expect: RegExp }>
     `,
     expect: /^2 4 true$/,
   },
+  '@nnphys/diffusion-lm': {
+    esm: `
+      import { initBackend } from '@nnphys/core';
+      import { Tokenizer, Transformer } from '@nnphys/diffusion-lm';
+      await initBackend('wasm');
+      const tok = Tokenizer.fromTexts(['a b c d']);
+      const model = new Transformer({ vocabSize: tok.size, maxLength: 4, dim: 16, heads: 2, layers: 1, causal: true, seed: 0 });
+      const l1 = model.apply([tok.encode('a b c d')]).arraySync()[0];
+      const l2 = model.apply([tok.encode('a b d c')]).arraySync()[0];
+      const causal = l1[0].every((v, i) => v === l2[0][i]) && l1[1].every((v, i) => v === l2[1][i]) && l1[3].some((v, i) => v !== l2[3][i]);
+      console.log(tok.decode(tok.encode('a b c d')), l1.length, l1[0].length === tok.size, causal);
+    `,
+    cjs: `
+      const { initBackend } = require('@nnphys/core');
+      const { Tokenizer, Transformer } = require('@nnphys/diffusion-lm');
+      initBackend('cpu').then(() => {
+      const tok = Tokenizer.fromTexts(['a b c d']);
+      const model = new Transformer({ vocabSize: tok.size, maxLength: 4, dim: 16, heads: 2, layers: 1, causal: true, seed: 0 });
+      const l1 = model.apply([tok.encode('a b c d')]).arraySync()[0];
+      const l2 = model.apply([tok.encode('a b d c')]).arraySync()[0];
+      const causal = l1[0].every((v, i) => v === l2[0][i]) && l1[1].every((v, i) => v === l2[1][i]) && l1[3].some((v, i) => v !== l2[3][i]);
+      console.log(tok.decode(tok.encode('a b c d')), l1.length, l1[0].length === tok.size, causal);
+      });
+    `,
+    expect: /^a b c d 4 true true$/,
+  },
 };

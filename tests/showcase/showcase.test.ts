@@ -73,4 +73,11 @@ describe('showcase report', () => {
     expect(metric('deep-sets-atom-sum', 'unseenSlotMae')).toBeGreaterThan(metric('deep-sets-atom-sum', 'unsharedTestMae'));
     expect(metric('deep-sets-atom-sum', 'leastSquaresAtomMae')).toBeLessThan(1e-8);
   });
+
+  test('reversal: AR answers forward queries and fails backward ones; MLM-U answers both', () => {
+    expect(metric('reversal', 'arForward')).toBeGreaterThan(0.8);
+    expect(metric('reversal', 'arBackward')).toBeLessThan(0.1);
+    expect(metric('reversal', 'mlmuForward')).toBeGreaterThan(0.6);
+    expect(metric('reversal', 'mlmuBackward')).toBeGreaterThan(metric('reversal', 'arBackward') + 0.5);
+  });
 });

@@ -4,5 +4,6 @@ import graphQm9 from './graph-qm9.mjs';
 import lipschitzMode from './lipschitz-mode.mjs';
 import messagePassing from './message-passing.mjs';
 import ntk from './ntk.mjs';
+import reversal from './reversal.mjs';
 
-export const sections = [graphQm9, lipschitzMode, ntk, deepSetsAtomSum, messagePassing];
+export const sections = [graphQm9, lipschitzMode, ntk, reversal, deepSetsAtomSum, messagePassing];
