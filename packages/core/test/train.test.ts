@@ -89,6 +89,37 @@ describe.each(['cpu', 'wasm'] as const)('train on %s', (backend) => {
     model.dispose();
   });
 
+  test('a learning-rate schedule sets the rate of every step (SGD: each step moves by rate x gradient)', async () => {
+    // loss = w (gradient 1): after steps 0..3 with rates 0.1, 0.2, 0.3, 0.4 the weight has moved by exactly -1.0.
+    const model = new Linear({ inputs: 1, outputs: 1, bias: false, seed: 4 });
+    const w0 = model.weight.dataSync()[0] as number;
+    const x = tf.tensor2d([[1]]);
+    const seen: number[] = [];
+    await train({
+      model,
+      data: () => [{ x }, { x }],
+      epochs: 2,
+      optimizer: tf.train.sgd(123),
+      loss: (b) => tf.sum(model.apply(b.x)) as tf.Scalar,
+      learningRate: (step) => {
+        seen.push(step);
+        return 0.1 * (step + 1);
+      },
+      progress: false,
+    });
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect((model.weight.dataSync()[0] as number) - w0).toBeCloseTo(-1.0, 5);
+    await expect(train({ model, data: [{ x }], epochs: 1, loss: (b) => tf.sum(model.apply(b.x)) as tf.Scalar, learningRate: () => Number.NaN, progress: false })).rejects.toThrow(
+      /learningRate\(0\) must be a positive finite number, got NaN/,
+    );
+    // with the default (fused) Adam the schedule applies too: a zero-ish rate barely moves the weights
+    const before = model.weight.dataSync()[0] as number;
+    await train({ model, data: [{ x }], epochs: 3, loss: (b) => tf.sum(model.apply(b.x)) as tf.Scalar, learningRate: () => 1e-9, progress: false });
+    expect(Math.abs((model.weight.dataSync()[0] as number) - before)).toBeLessThan(1e-7);
+    x.dispose();
+    model.dispose();
+  });
+
   test('a loss that becomes NaN stops training with an error naming the epoch', async () => {
     const model = new Linear({ inputs: 1, outputs: 1, seed: 5 });
     const x = tf.tensor2d([[Number.NaN]]);

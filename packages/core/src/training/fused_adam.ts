@@ -36,7 +36,8 @@ export class FusedAdam extends tf.Optimizer {
     return x != null && FusedAdam.prototype.isPrototypeOf(x as object);
   }
 
-  readonly learningRate: number;
+  /** Read at every step, so a schedule may change it between steps (see train's learningRate option). */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

@@ -43,6 +43,11 @@ export interface TrainOptions<B> {
   earlyStopping?: EarlyStopping;
   /** Return false to stop training. */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => unknown;
+  /**
+   * Learning rate of every step (0-based step count over the whole run), e.g. warm-up and cosine decay. It is
+   * set on the optimizer before each step, so it works with tfjs's optimizers and core's FusedAdam.
+   */
+  learningRate?: (step: number) => number;
   /** Called after every optimizer step, e.g. to project weights back onto a constraint set. */
   afterStep?: (step: number) => void;
   /** Progress bar on a terminal (default true; silent when not a TTY). */
@@ -88,6 +93,18 @@ export async function train<B>(options: TrainOptions<B> | ParallelTrainOptions):
   return trainSingle(options as TrainOptions<B>);
 }
 
+/**
+ * SGD and momentum keep -learningRate in a scalar tensor and expose setLearningRate; the other tfjs optimizers
+ * (and FusedAdam) read their learningRate field at every step.
+ */
+function setLearningRate(optimizer: tf.Optimizer, rate: number, step: number): void {
+  if (!(Number.isFinite(rate) && rate > 0)) throw new NnphysError(`train: learningRate(${step}) must be a positive finite number, got ${rate}`);
+  const o = optimizer as unknown as { learningRate?: unknown; setLearningRate?: (r: number) => void };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(rate);
+  else if (typeof o.learningRate === 'number') o.learningRate = rate;
+  else throw new NnphysError('train: learningRate schedules need an optimizer with a numeric learningRate field (tfjs optimizers and FusedAdam have one)');
+}
+
 async function trainSingle<B>(options: TrainOptions<B>): Promise<TrainHistory> {
   const { model, loss, data, epochs } = options;
   if (model == null || typeof (model as Module).trainableVariables !== 'function') {
@@ -131,6 +148,7 @@ async function trainSingle<B>(options: TrainOptions<B>): Promise<TrainHistory> {
       let total: number;
       try {
         for await (const batch of source as AsyncIterable<B>) {
+          if (options.learningRate) setLearningRate(optimizer, options.learningRate(history.steps), history.steps);
           const cost = optimizer.minimize(() => loss(batch), true, variables);
           if (!cost) throw new NnphysError('train: the loss function returned nothing');
           const next = tf.add(sum, cost) as tf.Scalar;
