@@ -145,16 +145,32 @@ export function fusedKernel(rules: readonly FusedRule[], x1: Float64Array, n1: n
         const c0 = symmetric && i > bj ? i : bj;
         const m = jEnd - c0;
         if (m <= 0) continue;
-        for (let t = 0; t < m; t++) {
-          bufK[t] = 0;
-          bufT[t] = 0;
+        // Gram entries, four columns at a time in registers (four independent addition chains)
+        const oi = i * d;
+        let t = 0;
+        for (; t + 4 <= m; t += 4) {
+          let g0 = 0;
+          let g1 = 0;
+          let g2 = 0;
+          let g3 = 0;
+          for (let k = 0, o = c0 + t; k < d; k++, o += n2) {
+            const a = x1[oi + k] as number;
+            g0 += a * (xt[o] as number);
+            g1 += a * (xt[o + 1] as number);
+            g2 += a * (xt[o + 2] as number);
+            g3 += a * (xt[o + 3] as number);
+          }
+          bufK[t] = g0 / d;
+          bufK[t + 1] = g1 / d;
+          bufK[t + 2] = g2 / d;
+          bufK[t + 3] = g3 / d;
         }
-        for (let k = 0; k < d; k++) {
-          const a = x1[i * d + k] as number;
-          const o = k * n2 + c0;
-          for (let t = 0; t < m; t++) bufK[t] = (bufK[t] as number) + a * (xt[o + t] as number);
+        for (; t < m; t++) {
+          let g = 0;
+          for (let k = 0, o = c0 + t; k < d; k++, o += n2) g += (x1[oi + k] as number) * (xt[o] as number);
+          bufK[t] = g / d;
         }
-        for (let t = 0; t < m; t++) bufK[t] = (bufK[t] as number) / d;
+        bufT.fill(0, 0, m);
         let r = 0;
         for (let l = 0; l < nOps; l++) {
           if (kind[l] === AFFINE) {
