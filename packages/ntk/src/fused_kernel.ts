@@ -3,9 +3,10 @@ import type { Layer } from './layer.js';
 
 /**
  * Internal fast path for `kernel(x1, x2?)` when every layer is dense, identity
- * or from the ReLU family (relu, abRelu, leakyRelu, abs): the whole recursion
- * runs per pair of inputs in one pass, straight from the input Gram entry to the
- * output rows, with no per-layer sweeps over pair-sized float64 state.
+ * or from the ReLU family (relu, abRelu, leakyRelu, abs): the Gram entries and
+ * the whole recursion are computed for runs of at most 64 pairs at a time
+ * (64 x 64 tiles of the upper triangle when x2 = x1), straight into the output
+ * rows, with no sweeps over pair-sized float64 state.
  *
  * It performs exactly the floating-point operations of the layer-wise rules
  * (`dense`'s kernel and `abReluDual` through `applyDual`), in the same order,
