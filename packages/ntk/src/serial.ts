@@ -1,5 +1,6 @@
 import { NnphysError, type Random, assertMatrix, assertPositiveInteger, resolveRandom } from '@nnphys/core';
 import { inputState, type KernelState, toFloat64 } from './kernel_state.js';
+import { fusedKernel, fusedRules } from './fused_kernel.js';
 import type { Layer } from './layer.js';
 import { Network, type Stage } from './network.js';
 
@@ -54,6 +55,8 @@ export function serial(...layers: Layer[]): Architecture {
   });
   const name = `serial(${flat.map((l) => l.name).join(', ')})`;
   const rowwise = flat.every((l) => l.rowwise);
+  // dense / identity / ReLU-family stacks: the whole recursion per pair in one pass (bit-identical to the layer rules)
+  const fused = fusedRules(flat);
 
   const outputDim = (inputDim: number) => flat.reduce((d, l) => l.outputDim(d), inputDim);
 
@@ -76,6 +79,7 @@ export function serial(...layers: Layer[]): Architecture {
       if (n2 === 0) throw new NnphysError('kernel: x2 must have at least one row, got 0');
     }
     const a = toFloat64(x1, d);
+    if (fused !== null) return fusedKernel(fused, a, n1, x2 === undefined ? null : toFloat64(x2, d), n2, d);
     const b = x2 === undefined ? a : toFloat64(x2, d);
     const symmetric = x2 === undefined;
     // Blocks of rows so that the per-layer state stays cache-sized (the kernel rules act pair by pair,

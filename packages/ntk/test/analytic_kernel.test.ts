@@ -274,6 +274,80 @@ describe('architecture kernels', () => {
   });
 });
 
+describe('fused kernel path (dense / identity / ReLU-family stacks)', () => {
+  // kernel(x1, x2?) on such stacks runs the whole recursion per pair in one pass; layers copied with
+  // a spread (or with a replaced kernel) are not recognised and take the layer-wise path.
+  const layerWise = (arch: ReturnType<typeof serial>) => serial(...arch.layers.map((l) => ({ ...l })));
+  const rng = new Random(5);
+  // 150 rows: several 64-row tiles, a partial one; repeated and negated rows (rho = +-1) and a zero row
+  const base = randomMatrix(rng, 146, 5);
+  const x = [...base, base[3]!.slice(), base[7]!.map((v) => -v), [0, 0, 0, 0, 0], base[100]!.map((v) => 2.5 * v)];
+  const archs: [string, ReturnType<typeof serial>][] = [
+    ['relu', deep(relu)],
+    ['relu, no bias', deep(relu, 1.4, 0)],
+    ['leakyRelu', deep(() => leakyRelu(0.2))],
+    ['abs', deep(abs)],
+    ['abRelu(0.3, -0.7) with identity', serial(dense(8, { sigmaW: 1.2, sigmaB: 0.5 }), abRelu(0.3, -0.7), identity(), dense(8, { sigmaW: 0.8 }), relu(), dense(1))],
+    ['nested serial', serial(serial(dense(8, { sigmaW: 1.5, sigmaB: 0.1 }), relu()), serial(dense(8, { sigmaW: 1.5, sigmaB: 0.1 }), relu()), dense(1))],
+  ];
+
+  test.each(archs)('%s: bit-identical to the layer-wise path (symmetric, cross and diagonal)', (_name, arch) => {
+    const general = layerWise(arch);
+    const fast = arch.kernel(x);
+    const slow = general.kernel(x);
+    expect(fast.nngp).toEqual(slow.nngp);
+    expect(fast.ntk).toEqual(slow.ntk);
+    const x1 = x.slice(0, 70);
+    const x2 = x.slice(60);
+    const fastCross = arch.kernel(x1, x2);
+    expect(fastCross.nngp).toEqual(general.kernel(x1, x2).nngp);
+    expect(fastCross.ntk).toEqual(general.kernel(x1, x2).ntk);
+    // the cross block of the symmetric kernel, and the diagonal, to the last bit
+    expect(fastCross.ntk).toEqual(fast.ntk.slice(0, 70).map((r) => r.slice(60)));
+    const diag = arch.kernelDiagonal(x);
+    expect(fast.ntk.map((r, i) => r[i])).toEqual(diag.ntk);
+    expect(fast.nngp.map((r, i) => r[i])).toEqual(diag.nngp);
+    for (const k of [fast.nngp, fast.ntk]) {
+      for (const row of k) expect(row.every(Number.isFinite)).toBe(true);
+      for (let i = 0; i < k.length; i++) for (let j = 0; j < i; j++) expect(k[i]![j]).toBe(k[j]![i]);
+    }
+  });
+
+  test('the full float64 state through kernel(state) equals the fused result', () => {
+    const arch = deep(relu);
+    const n = x.length;
+    const flat = Float64Array.from(x.flat());
+    const s = arch.kernel(inputState(flat, n, flat, n, 5, 'full'));
+    const k = arch.kernel(x);
+    expect(Array.from(s.ntk)).toEqual(k.ntk.flat());
+    expect(Array.from(s.nngp)).toEqual(k.nngp.flat());
+  });
+
+  test('a layer whose kernel was replaced is honoured (no fused path)', () => {
+    const r = relu();
+    let calls = 0;
+    const spied = {
+      ...r,
+      kernel: (s: Parameters<typeof r.kernel>[0]) => {
+        calls++;
+        return r.kernel(s);
+      },
+    };
+    const arch = serial(dense(8, { sigmaW: 1.5 }), spied, dense(1));
+    const k = arch.kernel(x.slice(0, 10));
+    expect(calls).toBeGreaterThan(0);
+    expect(k.ntk).toEqual(serial(dense(8, { sigmaW: 1.5 }), relu(), dense(1)).kernel(x.slice(0, 10)).ntk);
+    // patching the kernel of a registered layer in place also disables the fused path
+    const patched = relu();
+    (patched as { kernel: typeof r.kernel }).kernel = (s) => {
+      calls = -1;
+      return r.kernel(s);
+    };
+    serial(dense(4), patched, dense(1)).kernel(x.slice(0, 3));
+    expect(calls).toBe(-1);
+  });
+});
+
 describe('errors', () => {
   const arch = serial(dense(4), relu(), dense(1));
   test('an activation without a closed form throws and suggests erf and Monte Carlo', () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Linear, type Module, type Random, assertFiniteNumber, assertPositiveInteger, assertPositiveNumber, NnphysError } from '@nnphys/core';
 import type { KernelState } from '../kernel_state.js';
 import type { Layer } from '../layer.js';
+import { withFusedRule } from '../fused_kernel.js';
 
 export interface DenseOptions {
   /** Weight scale sigma_w (default 1). */
@@ -27,7 +28,7 @@ export function dense(width: number, options: DenseOptions = {}): Layer {
   if (sigmaB < 0) throw new NnphysError(`dense: sigmaB must be >= 0, got ${sigmaB}`);
   const w2 = sigmaW * sigmaW;
   const b2 = sigmaB * sigmaB;
-  return {
+  return withFusedRule({
     name: `dense(${width})`,
     rowwise: true,
     outputDim: () => width,
@@ -59,5 +60,5 @@ export function dense(width: number, options: DenseOptions = {}): Layer {
       const v2 = var2 === var1 ? v1 : var2.map((v) => w2 * v + b2);
       return { ...state, nngp, ntk, var1: v1, var2: v2 };
     },
-  };
+  }, { kind: 'affine', w2, b2 });
 }

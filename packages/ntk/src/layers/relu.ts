@@ -3,6 +3,7 @@ import { assertFiniteNumber } from '@nnphys/core';
 import type { Dual } from '../kernel_state.js';
 import type { Layer } from '../layer.js';
 import { activationLayer } from './elementwise.js';
+import { withFusedRule } from '../fused_kernel.js';
 
 /**
  * Dual of phi(x) = a min(x, 0) + b max(x, 0) = a x + (b - a) relu(x), from the
@@ -43,7 +44,8 @@ export function abReluDual(a: number, b: number): Dual {
 
 /** ReLU, max(x, 0), with the closed-form arc-cosine kernels. */
 export function relu(): Layer {
-  return activationLayer('relu', tf.relu, abReluDual(0, 1));
+  const dual = abReluDual(0, 1);
+  return withFusedRule(activationLayer('relu', tf.relu, dual), { kind: 'abRelu', a: 0, b: 1, dual });
 }
 
 /**
@@ -54,18 +56,21 @@ export function abRelu(a: number, b: number): Layer {
   assertFiniteNumber(a, 'abRelu: a');
   assertFiniteNumber(b, 'abRelu: b');
   const fn = (x: tf.Tensor) => tf.tidy(() => tf.add(tf.mul(x, a), tf.mul(tf.relu(x), b - a)));
-  return activationLayer(`abRelu(${a}, ${b})`, fn, abReluDual(a, b));
+  const dual = abReluDual(a, b);
+  return withFusedRule(activationLayer(`abRelu(${a}, ${b})`, fn, dual), { kind: 'abRelu', a, b, dual });
 }
 
 /** Leaky ReLU, max(x, 0) + alpha min(x, 0). */
 export function leakyRelu(alpha = 0.01): Layer {
   assertFiniteNumber(alpha, 'leakyRelu: alpha');
   const fn = (x: tf.Tensor) => tf.tidy(() => tf.add(tf.mul(x, alpha), tf.mul(tf.relu(x), 1 - alpha)));
-  return activationLayer(`leakyRelu(${alpha})`, fn, abReluDual(alpha, 1));
+  const dual = abReluDual(alpha, 1);
+  return withFusedRule(activationLayer(`leakyRelu(${alpha})`, fn, dual), { kind: 'abRelu', a: alpha, b: 1, dual });
 }
 
 /** |x| (abRelu(-1, 1)). */
 export function abs(): Layer {
   const fn = (x: tf.Tensor) => tf.tidy(() => tf.sub(tf.mul(tf.relu(x), 2), x));
-  return activationLayer('abs', fn, abReluDual(-1, 1));
+  const dual = abReluDual(-1, 1);
+  return withFusedRule(activationLayer('abs', fn, dual), { kind: 'abRelu', a: -1, b: 1, dual });
 }
