@@ -273,8 +273,10 @@ describe.each(backends)('layers against float64 references and hand computations
   });
 
   test('MPNNConv equals ψ, φ as MLPs on concatenations (eq. 5.9), for sum, mean and max, with nonzero biases', () => {
-    for (const mode of ['sum', 'mean', 'max'] as const) {
-      const layer = new MPNNConv({ nodeInputs: 4, edgeInputs: 3, outputs: 5, hidden: 6, aggregate: mode, mlpActivation: 'tanh', seed: 10 });
+    // outputs 5, hidden 6: the layer composes ψ's last layer with φ's message weights (W_o U_m); outputs 2,
+    // hidden 6: it multiplies by them one after the other. Both must equal the plain composition.
+    for (const [outputs, mode] of [[5, 'sum'], [5, 'mean'], [5, 'max'], [2, 'sum'], [2, 'mean']] as const) {
+      const layer = new MPNNConv({ nodeInputs: 4, edgeInputs: 3, outputs, hidden: 6, aggregate: mode, mlpActivation: 'tanh', seed: 10 });
       // Biases start at 0; random ones make the reference catch a wrong in-degree factor on ψ's output bias
       // (the layer applies it after the aggregation, as deg(v) b for sum and [deg(v) > 0] b for mean).
       const brng = new Random(77);

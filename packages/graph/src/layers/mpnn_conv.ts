@@ -19,6 +19,11 @@ export interface MPNNConvOptions extends NodeOutputOptions {
   seed?: number | Random;
 }
 
+/** W times the layer's weight scale (1 except in NTK parameterisation), as Linear.apply uses it. */
+function scaledWeight(layer: Linear): tf.Tensor2D {
+  return layer.weightScale === 1 ? (layer.weight as tf.Tensor2D) : (tf.mul(layer.weight, layer.weightScale) as tf.Tensor2D);
+}
+
 /**
  * Edge-conditioned message passing, 000 eq. 5.9 with bond features:
  *   m_uv = ψ(h_u ‖ h_v ‖ e_uv),  ψ = Linear -> act -> Linear,
@@ -68,21 +73,26 @@ export class MPNNConv extends Module {
   }
 
   /**
-   * ⊕_{u -> v} messageOut(a_uv). ψ's last layer is affine, so for sum and mean it
-   * commutes with ⊕: Σ_u (a_uv W + b) = (Σ_u a_uv) W + deg(v) b, and the mean
-   * gives mean_u(a_uv) W + [deg(v) > 0] b (0 for a node without incoming edges,
-   * like the mean of no messages). The product then runs on N node rows instead
-   * of E edge rows (forward and backward). Max and min do not commute with it.
+   * updateMessage(⊕_{u -> v} messageOut(a_uv)), the message term of φ's first layer. ψ's last layer is affine,
+   * so for sum and mean it commutes with ⊕: Σ_u (a_uv W_o + b_o) = (Σ_u a_uv) W_o + deg(v) b_o, and the mean
+   * gives mean_u(a_uv) W_o + [deg(v) > 0] b_o (0 for a node without incoming edges, like the mean of no
+   * messages). The product then runs on N node rows instead of E edge rows (forward and backward). The two
+   * linear maps W_o and U_m then compose: (P W_o + c b_o) U_m = P (W_o U_m) + c (b_o U_m), so one [N, hidden]
+   * product (and its two gradient products) replaces two; W_o U_m is a small [hidden, outputs] x [outputs,
+   * hidden] product. Max and min do not commute with ψ's last layer.
    */
-  private aggregateMessages(a: tf.Tensor2D, receivers: tf.Tensor1D, N: number): tf.Tensor2D {
-    if (this.aggregation !== 'sum' && this.aggregation !== 'mean') return aggregate(this.messageOut.apply(a), receivers, N, this.aggregation);
+  private messageTerm(a: tf.Tensor2D, receivers: tf.Tensor1D, N: number): tf.Tensor2D {
+    const um = scaledWeight(this.updateMessage);
+    if (this.aggregation !== 'sum' && this.aggregation !== 'mean') return tf.matMul(aggregate(this.messageOut.apply(a), receivers, N, this.aggregation), um);
     const out = this.messageOut;
     const pooled = aggregate(a, receivers, N, this.aggregation);
-    let y = tf.matMul(pooled, out.weightScale === 1 ? out.weight : tf.mul(out.weight, out.weightScale)) as tf.Tensor2D;
+    // Composing costs hidden² · outputs once instead of N · hidden · outputs; worth it unless outputs << hidden.
+    let y = 2 * out.outputs >= out.inputs ? (tf.matMul(pooled, tf.matMul(scaledWeight(out), um)) as tf.Tensor2D) : (tf.matMul(tf.matMul(pooled, scaledWeight(out)), um) as tf.Tensor2D);
     if (out.bias) {
       let count = aggregate(tf.ones([receivers.shape[0], 1]) as tf.Tensor2D, receivers, N, 'sum');
       if (this.aggregation === 'mean') count = tf.minimum(count, 1);
-      y = tf.add(y, tf.mul(count, out.biasScale === 1 ? out.bias : tf.mul(out.bias, out.biasScale)));
+      const bias = out.biasScale === 1 ? out.bias : tf.mul(out.bias, out.biasScale);
+      y = tf.add(y, tf.mul(count, tf.matMul(tf.reshape(bias, [1, out.outputs]), um)));
     }
     return y;
   }
@@ -98,8 +108,8 @@ export class MPNNConv extends Module {
       const h = batch.nodes;
       let pre = tf.add(gatherRows(this.messageSender.apply(h), batch.senders), gatherRows(this.messageReceiver.apply(h), batch.receivers)) as tf.Tensor2D;
       if (this.messageEdge) pre = tf.add(pre, this.messageEdge.apply(batch.edges as tf.Tensor2D));
-      const aggregated = this.aggregateMessages(this.act(pre) as tf.Tensor2D, batch.receivers, N);
-      const hidden = this.act(tf.add(this.updateNode.apply(h), this.updateMessage.apply(aggregated))) as tf.Tensor2D;
+      const message = this.messageTerm(this.act(pre) as tf.Tensor2D, batch.receivers, N);
+      const hidden = this.act(tf.add(this.updateNode.apply(h), message)) as tf.Tensor2D;
       return this.tail.apply(this.updateOut.apply(hidden), h);
     });
     return { ...batch, nodes };
