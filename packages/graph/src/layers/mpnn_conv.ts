@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Activation, Linear, Module, type Random, activation, assertNonNegativeInteger, assertOneOf, assertPositiveInteger, gatherRows, resolveRandom } from '@nnphys/core';
+import { type Activation, Linear, Module, NnphysError, type Random, activation, assertNonNegativeInteger, assertOneOf, assertPositiveInteger, gatherRows, resolveRandom } from '@nnphys/core';
 import { aggregate } from '../aggregate.js';
 import { type Aggregation, type GraphBatch, aggregations } from '../graph.js';
 import { assertGraphBatch } from '../validate_batch.js';
@@ -103,15 +103,53 @@ export class MPNNConv extends Module {
       needsEdges: this.edgeInputs > 0,
       edgeFeatures: this.edgeInputs > 0 ? this.edgeInputs : undefined,
     });
-    const N = batch.nodes.shape[0];
+    const h = batch.nodes;
+    const nodes = tf.tidy(() => this.forward(batch, h, (layer) => layer.apply(h)));
+    return { ...batch, nodes };
+  }
+
+  /**
+   * apply({ ...batch, nodes: input.apply(batch.nodes) }) for an affine `input` layer (e.g. a node encoder from
+   * raw atom features x): the node-side products of ψ and φ are computed from x with composed weights,
+   * (x W_in + b_in) W + b = x (W_in W) + (b_in W + b), so they multiply [N, input.inputs] instead of
+   * [N, nodeInputs] rows, and need no gradient with respect to the layer's input h. h = input.apply(x) is
+   * still formed for the residual. Exact identity; falls back to the plain composition when x is not narrower.
+   */
+  applyAfterLinear(input: Linear, batch: GraphBatch): GraphBatch {
+    if (input.outputs !== this.nodeInputs) throw new NnphysError(`MPNNConv.applyAfterLinear: input layer has ${input.outputs} outputs, the layer expects ${this.nodeInputs} node features`);
+    assertGraphBatch(batch, 'MPNNConv.applyAfterLinear: batch', {
+      nodeFeatures: input.inputs,
+      needsEdges: this.edgeInputs > 0,
+      edgeFeatures: this.edgeInputs > 0 ? this.edgeInputs : undefined,
+    });
+    if (input.inputs >= input.outputs) return this.apply({ ...batch, nodes: input.apply(batch.nodes) });
     const nodes = tf.tidy(() => {
-      const h = batch.nodes;
-      let pre = tf.add(gatherRows(this.messageSender.apply(h), batch.senders), gatherRows(this.messageReceiver.apply(h), batch.receivers)) as tf.Tensor2D;
-      if (this.messageEdge) pre = tf.add(pre, this.messageEdge.apply(batch.edges as tf.Tensor2D));
-      const message = this.messageTerm(this.act(pre) as tf.Tensor2D, batch.receivers, N);
-      const hidden = this.act(tf.add(this.updateNode.apply(h), message)) as tf.Tensor2D;
-      return this.tail.apply(this.updateOut.apply(hidden), h);
+      const x = batch.nodes;
+      const win = scaledWeight(input);
+      const bin = input.bias ? tf.reshape(input.biasScale === 1 ? input.bias : tf.mul(input.bias, input.biasScale), [1, input.outputs]) : null;
+      const node = (layer: Linear): tf.Tensor2D => {
+        const w = scaledWeight(layer);
+        let y = tf.matMul(x, tf.matMul(win, w)) as tf.Tensor2D;
+        let b: tf.Tensor | null = bin ? tf.matMul(bin, w) : null;
+        if (layer.bias) {
+          const lb = layer.biasScale === 1 ? layer.bias : tf.mul(layer.bias, layer.biasScale);
+          b = b ? tf.add(b, lb) : lb;
+        }
+        if (b) y = tf.add(y, b);
+        return y;
+      };
+      return this.forward(batch, input.apply(x), node);
     });
     return { ...batch, nodes };
+  }
+
+  /** The layer on node states h, with `node(layer)` = layer.apply(h) supplied by the caller. */
+  private forward(batch: GraphBatch, h: tf.Tensor2D, node: (layer: Linear) => tf.Tensor2D): tf.Tensor2D {
+    const N = h.shape[0];
+    let pre = tf.add(gatherRows(node(this.messageSender), batch.senders), gatherRows(node(this.messageReceiver), batch.receivers)) as tf.Tensor2D;
+    if (this.messageEdge) pre = tf.add(pre, this.messageEdge.apply(batch.edges as tf.Tensor2D));
+    const message = this.messageTerm(this.act(pre) as tf.Tensor2D, batch.receivers, N);
+    const hidden = this.act(tf.add(node(this.updateNode), message)) as tf.Tensor2D;
+    return this.tail.apply(this.updateOut.apply(hidden), h);
   }
 }
