@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { MLP, type Module, Random, initBackend } from '@nnphys/core';
+import { Linear, MLP, type Module, Random, initBackend } from '@nnphys/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   EdgeConv,
@@ -273,8 +273,10 @@ describe.each(backends)('layers against float64 references and hand computations
   });
 
   test('MPNNConv equals ψ, φ as MLPs on concatenations (eq. 5.9), for sum, mean and max, with nonzero biases', () => {
-    for (const mode of ['sum', 'mean', 'max'] as const) {
-      const layer = new MPNNConv({ nodeInputs: 4, edgeInputs: 3, outputs: 5, hidden: 6, aggregate: mode, mlpActivation: 'tanh', seed: 10 });
+    // outputs 5, hidden 6: the layer composes ψ's last layer with φ's message weights (W_o U_m); outputs 2,
+    // hidden 6: it multiplies by them one after the other. Both must equal the plain composition.
+    for (const [outputs, mode] of [[5, 'sum'], [5, 'mean'], [5, 'max'], [2, 'sum'], [2, 'mean']] as const) {
+      const layer = new MPNNConv({ nodeInputs: 4, edgeInputs: 3, outputs, hidden: 6, aggregate: mode, mlpActivation: 'tanh', seed: 10 });
       // Biases start at 0; random ones make the reference catch a wrong in-degree factor on ψ's output bias
       // (the layer applies it after the aggregation, as deg(v) b for sum and [deg(v) > 0] b for mean).
       const brng = new Random(77);
@@ -290,6 +292,36 @@ describe.each(backends)('layers against float64 references and hand computations
       expect(maxAbsDiff(run(layer, g), want)).toBeLessThan(REL * Math.max(1, maxAbs(want)));
       layer.dispose();
     }
+  });
+
+  test('MPNNConv.applyAfterLinear(input, batch) equals apply on input.apply(nodes), composed (x narrower than h) or not', () => {
+    const brng = new Random(78);
+    const randomBiases = (m: Module) => {
+      for (const [name, v] of m.variables()) if (name.endsWith('bias')) v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => brng.normal()), v.shape));
+    };
+    for (const [inputs, mode] of [[2, 'sum'], [2, 'mean'], [2, 'max'], [5, 'sum']] as const) {
+      const input = new Linear({ inputs, outputs: 4, seed: 20 });
+      const layer = new MPNNConv({ nodeInputs: 4, edgeInputs: 3, outputs: 4, hidden: 6, aggregate: mode, mlpActivation: 'tanh', residual: true, seed: 21 });
+      randomBiases(input);
+      randomBiases(layer);
+      const x = g.nodes.map((row) => Array.from({ length: inputs }, (_, j) => (row[j % row.length] as number) * (j + 1)));
+      const b = batchGraphs([{ ...g, nodes: x }]);
+      const h = input.apply(b.nodes);
+      const want = layer.apply({ ...b, nodes: h });
+      const got = layer.applyAfterLinear(input, b);
+      expect(maxAbsDiff(toArray2(got.nodes), toArray2(want.nodes))).toBeLessThan(REL * Math.max(1, maxAbs(toArray2(want.nodes))));
+      tf.dispose([h, want.nodes, got.nodes]);
+      disposeBatch(b);
+      input.dispose();
+      layer.dispose();
+    }
+    const layer = new MPNNConv({ nodeInputs: 4, edgeInputs: 3, outputs: 4, seed: 22 });
+    const wrong = new Linear({ inputs: 2, outputs: 3, seed: 23 });
+    const b = batchGraphs([g]);
+    expect(() => layer.applyAfterLinear(wrong, b)).toThrow(/input layer has 3 outputs, the layer expects 4 node features/);
+    disposeBatch(b);
+    layer.dispose();
+    wrong.dispose();
   });
 
   test('EdgeConv is h_v W_root + b + Σ_{u->v} Θ(e_uv) h_u with a per-edge matrix Θ', () => {

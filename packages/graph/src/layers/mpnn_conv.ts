@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Activation, Linear, Module, type Random, activation, assertNonNegativeInteger, assertOneOf, assertPositiveInteger, gatherRows, resolveRandom } from '@nnphys/core';
+import { type Activation, Linear, Module, NnphysError, type Random, activation, assertNonNegativeInteger, assertOneOf, assertPositiveInteger, gatherRows, resolveRandom } from '@nnphys/core';
 import { aggregate } from '../aggregate.js';
 import { type Aggregation, type GraphBatch, aggregations } from '../graph.js';
 import { assertGraphBatch } from '../validate_batch.js';
@@ -17,6 +17,11 @@ export interface MPNNConvOptions extends NodeOutputOptions {
   /** ⊕ (default 'sum', as in 000 eq. 5.9). */
   aggregate?: Aggregation;
   seed?: number | Random;
+}
+
+/** W times the layer's weight scale (1 except in NTK parameterisation), as Linear.apply uses it. */
+function scaledWeight(layer: Linear): tf.Tensor2D {
+  return layer.weightScale === 1 ? (layer.weight as tf.Tensor2D) : (tf.mul(layer.weight, layer.weightScale) as tf.Tensor2D);
 }
 
 /**
@@ -68,21 +73,26 @@ export class MPNNConv extends Module {
   }
 
   /**
-   * ⊕_{u -> v} messageOut(a_uv). ψ's last layer is affine, so for sum and mean it
-   * commutes with ⊕: Σ_u (a_uv W + b) = (Σ_u a_uv) W + deg(v) b, and the mean
-   * gives mean_u(a_uv) W + [deg(v) > 0] b (0 for a node without incoming edges,
-   * like the mean of no messages). The product then runs on N node rows instead
-   * of E edge rows (forward and backward). Max and min do not commute with it.
+   * updateMessage(⊕_{u -> v} messageOut(a_uv)), the message term of φ's first layer. ψ's last layer is affine,
+   * so for sum and mean it commutes with ⊕: Σ_u (a_uv W_o + b_o) = (Σ_u a_uv) W_o + deg(v) b_o, and the mean
+   * gives mean_u(a_uv) W_o + [deg(v) > 0] b_o (0 for a node without incoming edges, like the mean of no
+   * messages). The product then runs on N node rows instead of E edge rows (forward and backward). The two
+   * linear maps W_o and U_m then compose: (P W_o + c b_o) U_m = P (W_o U_m) + c (b_o U_m), so one [N, hidden]
+   * product (and its two gradient products) replaces two; W_o U_m is a small [hidden, outputs] x [outputs,
+   * hidden] product. Max and min do not commute with ψ's last layer.
    */
-  private aggregateMessages(a: tf.Tensor2D, receivers: tf.Tensor1D, N: number): tf.Tensor2D {
-    if (this.aggregation !== 'sum' && this.aggregation !== 'mean') return aggregate(this.messageOut.apply(a), receivers, N, this.aggregation);
+  private messageTerm(a: tf.Tensor2D, receivers: tf.Tensor1D, N: number): tf.Tensor2D {
+    const um = scaledWeight(this.updateMessage);
+    if (this.aggregation !== 'sum' && this.aggregation !== 'mean') return tf.matMul(aggregate(this.messageOut.apply(a), receivers, N, this.aggregation), um);
     const out = this.messageOut;
     const pooled = aggregate(a, receivers, N, this.aggregation);
-    let y = tf.matMul(pooled, out.weightScale === 1 ? out.weight : tf.mul(out.weight, out.weightScale)) as tf.Tensor2D;
+    // Composing costs hidden² · outputs once instead of N · hidden · outputs; worth it unless outputs << hidden.
+    let y = 2 * out.outputs >= out.inputs ? (tf.matMul(pooled, tf.matMul(scaledWeight(out), um)) as tf.Tensor2D) : (tf.matMul(tf.matMul(pooled, scaledWeight(out)), um) as tf.Tensor2D);
     if (out.bias) {
       let count = aggregate(tf.ones([receivers.shape[0], 1]) as tf.Tensor2D, receivers, N, 'sum');
       if (this.aggregation === 'mean') count = tf.minimum(count, 1);
-      y = tf.add(y, tf.mul(count, out.biasScale === 1 ? out.bias : tf.mul(out.bias, out.biasScale)));
+      const bias = out.biasScale === 1 ? out.bias : tf.mul(out.bias, out.biasScale);
+      y = tf.add(y, tf.mul(count, tf.matMul(tf.reshape(bias, [1, out.outputs]), um)));
     }
     return y;
   }
@@ -93,15 +103,53 @@ export class MPNNConv extends Module {
       needsEdges: this.edgeInputs > 0,
       edgeFeatures: this.edgeInputs > 0 ? this.edgeInputs : undefined,
     });
-    const N = batch.nodes.shape[0];
+    const h = batch.nodes;
+    const nodes = tf.tidy(() => this.forward(batch, h, (layer) => layer.apply(h)));
+    return { ...batch, nodes };
+  }
+
+  /**
+   * apply({ ...batch, nodes: input.apply(batch.nodes) }) for an affine `input` layer (e.g. a node encoder from
+   * raw atom features x): the node-side products of ψ and φ are computed from x with composed weights,
+   * (x W_in + b_in) W + b = x (W_in W) + (b_in W + b), so they multiply [N, input.inputs] instead of
+   * [N, nodeInputs] rows, and need no gradient with respect to the layer's input h. h = input.apply(x) is
+   * still formed for the residual. Exact identity; falls back to the plain composition when x is not narrower.
+   */
+  applyAfterLinear(input: Linear, batch: GraphBatch): GraphBatch {
+    if (input.outputs !== this.nodeInputs) throw new NnphysError(`MPNNConv.applyAfterLinear: input layer has ${input.outputs} outputs, the layer expects ${this.nodeInputs} node features`);
+    assertGraphBatch(batch, 'MPNNConv.applyAfterLinear: batch', {
+      nodeFeatures: input.inputs,
+      needsEdges: this.edgeInputs > 0,
+      edgeFeatures: this.edgeInputs > 0 ? this.edgeInputs : undefined,
+    });
+    if (input.inputs >= input.outputs) return this.apply({ ...batch, nodes: input.apply(batch.nodes) });
     const nodes = tf.tidy(() => {
-      const h = batch.nodes;
-      let pre = tf.add(gatherRows(this.messageSender.apply(h), batch.senders), gatherRows(this.messageReceiver.apply(h), batch.receivers)) as tf.Tensor2D;
-      if (this.messageEdge) pre = tf.add(pre, this.messageEdge.apply(batch.edges as tf.Tensor2D));
-      const aggregated = this.aggregateMessages(this.act(pre) as tf.Tensor2D, batch.receivers, N);
-      const hidden = this.act(tf.add(this.updateNode.apply(h), this.updateMessage.apply(aggregated))) as tf.Tensor2D;
-      return this.tail.apply(this.updateOut.apply(hidden), h);
+      const x = batch.nodes;
+      const win = scaledWeight(input);
+      const bin = input.bias ? tf.reshape(input.biasScale === 1 ? input.bias : tf.mul(input.bias, input.biasScale), [1, input.outputs]) : null;
+      const node = (layer: Linear): tf.Tensor2D => {
+        const w = scaledWeight(layer);
+        let y = tf.matMul(x, tf.matMul(win, w)) as tf.Tensor2D;
+        let b: tf.Tensor | null = bin ? tf.matMul(bin, w) : null;
+        if (layer.bias) {
+          const lb = layer.biasScale === 1 ? layer.bias : tf.mul(layer.bias, layer.biasScale);
+          b = b ? tf.add(b, lb) : lb;
+        }
+        if (b) y = tf.add(y, b);
+        return y;
+      };
+      return this.forward(batch, input.apply(x), node);
     });
     return { ...batch, nodes };
+  }
+
+  /** The layer on node states h, with `node(layer)` = layer.apply(h) supplied by the caller. */
+  private forward(batch: GraphBatch, h: tf.Tensor2D, node: (layer: Linear) => tf.Tensor2D): tf.Tensor2D {
+    const N = h.shape[0];
+    let pre = tf.add(gatherRows(node(this.messageSender), batch.senders), gatherRows(node(this.messageReceiver), batch.receivers)) as tf.Tensor2D;
+    if (this.messageEdge) pre = tf.add(pre, this.messageEdge.apply(batch.edges as tf.Tensor2D));
+    const message = this.messageTerm(this.act(pre) as tf.Tensor2D, batch.receivers, N);
+    const hidden = this.act(tf.add(node(this.updateNode), message)) as tf.Tensor2D;
+    return this.tail.apply(this.updateOut.apply(hidden), h);
   }
 }

@@ -111,8 +111,10 @@ export class GraphEncoder extends Module {
       edgeFeatures: this.edgeInputs > 0 ? this.edgeInputs : undefined,
     });
     return tf.tidy(() => {
-      let b: GraphBatch = { ...batch, nodes: this.embed.apply(batch.nodes) };
-      for (const layer of this.convs) b = layer.apply(b) as GraphBatch;
+      // An MPNNConv first layer takes the encoder's affine map into its own node-side products (fewer FLOPs).
+      const [first, ...rest] = this.convs;
+      let b: GraphBatch = first instanceof MPNNConv ? first.applyAfterLinear(this.embed, batch) : { ...batch, nodes: this.embed.apply(batch.nodes) };
+      for (const layer of first instanceof MPNNConv ? rest : this.convs) b = layer.apply(b) as GraphBatch;
       return b.nodes;
     });
   }
