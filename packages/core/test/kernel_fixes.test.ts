@@ -49,6 +49,92 @@ describe.each(['cpu', 'wasm'] as const)('kernel fixes on %s', (backend) => {
     }
   });
 
+  test('transposes of rank 3-6 equal an index-by-index reference for random permutations (float32, int32, bool)', () => {
+    const rng = new Random(12);
+    const shapes = [[2, 3, 4], [4, 1, 3, 2], [3, 2, 3, 2, 2], [2, 2, 1, 3, 2, 2], [0, 3, 2]];
+    for (const shape of shapes) {
+      for (let trial = 0; trial < 3; trial++) {
+        const perm = rng.permutation(shape.length);
+        const size = shape.reduce((a, b) => a * b, 1);
+        const values = Float32Array.from({ length: size }, (_, i) => i - 7);
+        const outShape = perm.map((p) => shape[p] as number);
+        // reference: out[i_0..i_{r-1}] = x[j] with j_{perm[a]} = i_a
+        const ref = new Float32Array(size);
+        const inStrides = shape.map((_, a) => shape.slice(a + 1).reduce((p, q) => p * q, 1));
+        for (let o = 0; o < size; o++) {
+          let rest = o;
+          let j = 0;
+          for (let a = outShape.length - 1; a >= 0; a--) {
+            const d = outShape[a] as number;
+            j += (rest % d) * (inStrides[perm[a] as number] as number);
+            rest = Math.floor(rest / d);
+          }
+          ref[o] = values[j] as number;
+        }
+        for (const dtype of ['float32', 'int32', 'bool'] as const) {
+          const x = tf.tensor(dtype === 'bool' ? values.map((v) => (v > 0 ? 1 : 0)) : values, shape, dtype);
+          const y = tf.transpose(x, perm);
+          expect(y.shape).toEqual(outShape);
+          const want = dtype === 'bool' ? ref.map((v) => (v > 0 ? 1 : 0)) : ref;
+          expect(Array.from(y.dataSync())).toEqual(Array.from(want));
+          tf.dispose([x, y]);
+        }
+      }
+    }
+  });
+
+  test('sums over leading axes (bias gradients) equal float64 column sums; other reductions are untouched', () => {
+    const rng = new Random(13);
+    const x64 = randomMatrix(rng, 6 * 5, 7);
+    const x = tf.tensor3d(Float32Array.from(x64), [6, 5, 7]);
+    const cols = (rows: number, width: number) => {
+      const out = new Float64Array(width);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[c] += Math.fround(x64[r * width + c] as number);
+      return out;
+    };
+    const s01 = tf.sum(x, [0, 1]);
+    expect(s01.shape).toEqual([7]);
+    expect(maxAbsDiff(s01.dataSync(), cols(30, 7))).toBeLessThan(1e-5);
+    const s0 = tf.sum(x, 0, true);
+    expect(s0.shape).toEqual([1, 5, 7]);
+    expect(maxAbsDiff(s0.dataSync(), cols(6, 35))).toBeLessThan(1e-5);
+    const s2 = tf.sum(x, -1);
+    const s12 = tf.sum(x, [1, 2]);
+    uninstallKernelFixes(backend);
+    const [r2, r12] = [tf.sum(x, -1), tf.sum(x, [1, 2])];
+    installKernelFixes(backend);
+    expect(maxAbsDiff(s2.dataSync(), Float64Array.from(r2.dataSync()))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(s12.dataSync(), Float64Array.from(r12.dataSync()))).toBeLessThan(1e-5);
+    // gradients through both still flow (tf.sum's gradient broadcasts dy back)
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.sum(t, 0), tf.range(0, 35).reshape([5, 7]))))(x);
+    expect(maxAbsDiff(g.dataSync(), Float64Array.from({ length: 210 }, (_, i) => i % 35))).toBe(0);
+    tf.dispose([x, s01, s0, s2, s12, r2, r12, g]);
+  });
+
+  test('tf.split along any axis, by count and by sizes (with -1), equals slices', () => {
+    const x = tf.tensor(Float32Array.from({ length: 4 * 6 * 3 }, (_, i) => i * 0.5 - 3), [4, 6, 3]);
+    for (const [splits, axis] of [[2, 0], [3, 1], [[1, 2, 3], 1], [[2, -1], 1], [[1, 2], 2], [3, -1]] as const) {
+      const parts = tf.split(x, splits as number | number[], axis);
+      let begin = 0;
+      const ax = axis < 0 ? axis + 3 : axis;
+      for (const p of parts) {
+        const size = p.shape[ax] as number;
+        const start = [0, 0, 0];
+        start[ax] = begin;
+        const ref = tf.slice(x, start, p.shape);
+        expect(Array.from(p.dataSync())).toEqual(Array.from(ref.dataSync()));
+        begin += size;
+        ref.dispose();
+      }
+      expect(begin).toBe(x.shape[ax]);
+      tf.dispose(parts);
+    }
+    const ints = tf.tensor2d([[1, 2, 3, 4]], [1, 4], 'int32');
+    const [a, b] = tf.split(ints, 2, 1);
+    expect([Array.from(a!.dataSync()), Array.from(b!.dataSync())]).toEqual([[1, 2], [3, 4]]);
+    tf.dispose([x, ints, a!, b!]);
+  });
+
   test('batched matMul with broadcasting equals the per-matrix products', () => {
     const rng = new Random(11);
     const a64 = randomMatrix(rng, 3 * 4, 5);

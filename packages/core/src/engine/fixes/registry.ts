@@ -1,6 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { fastCpuBatchMatMul } from './cpu_matmul.js';
 import { fastGatherV2 } from './fast_gather.js';
+import { fastLeadingSum } from './fast_leading_sum.js';
+import { fastSplitV } from './fast_split.js';
+import { fastTranspose } from './fast_transpose.js';
 import { fastUnsortedSegmentSum } from './fast_unsorted_segment_sum.js';
 import { isOverridden, overrideKernel, restoreKernel } from './override.js';
 import { transposingMatMul } from './wasm_matmul_transpose.js';
@@ -20,6 +23,9 @@ function fixesFor(backendName: string): Fix[] {
       { kernelName: '_FusedMatMul', make: transposingMatMul },
       { kernelName: 'UnsortedSegmentSum', make: fastUnsortedSegmentSum('wasm') },
       { kernelName: 'GatherV2', make: fastGatherV2('wasm') },
+      { kernelName: 'Transpose', make: fastTranspose('wasm') },
+      { kernelName: 'Sum', make: fastLeadingSum('wasm') },
+      { kernelName: 'SplitV', make: fastSplitV('wasm') },
     ];
   }
   if (backendName === 'cpu') {
