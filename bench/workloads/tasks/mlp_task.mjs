@@ -22,5 +22,6 @@ export default function createTask({ replica, replicas, options }) {
     model,
     loss: (b) => tf.losses.meanSquaredError(b.y, model.apply(b.x)),
     data: () => shards,
+    dispose: () => tf.dispose(shards.flatMap((b) => [b.x, b.y])),
   };
 }

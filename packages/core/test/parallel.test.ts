@@ -30,6 +30,8 @@ describe('train({ workers })', () => {
     expect(r.error).toBeUndefined();
     expect(r.replicas).toBe(3);
     expect(r.replicasIdentical).toBe(true);
+    // the task's dispose() ran in the main thread's replica: nothing is left once the model is disposed
+    expect(r.leaked).toBe(0);
   });
 
   test('a failure in a worker is reported, not a hang', () => {

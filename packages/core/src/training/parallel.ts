@@ -138,12 +138,14 @@ export async function trainParallel(options: ParallelTrainOptions): Promise<Para
     clearTimeout(timer);
     for (const w of threads) await w.terminate();
     task.model.dispose();
+    task.dispose?.();
     const detail = errors.length > 0 ? ` (${errors.join('; ')})` : '';
     throw error instanceof NnphysError ? new NnphysError(`${error.message}${detail}`) : error;
   } finally {
     bar?.done();
   }
   await Promise.all(finished);
+  task.dispose?.();
   if (errors.length > 0) {
     task.model.dispose();
     throw new NnphysError(`train (workers): ${errors.join('; ')}`);

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     // Final weights, so the main thread can confirm that the replicas stayed identical.
     const weights = task.model.trainableVariables().map((v) => v.dataSync() as Float32Array);
     task.model.dispose();
+    task.dispose?.();
     parentPort?.postMessage({ type: 'done', steps, weights });
   } catch (error) {
     new Barrier(new Int32Array(data.sab, 0, Barrier.INTS), data.replicas).abort();

@@ -14,6 +14,8 @@ export interface ParallelTask<B = unknown> {
   data: (epoch: number) => BatchSource<B>;
   /** Validation score after each epoch (lower is better); called on replica 0 only. */
   validate?: (epoch: number) => number | Promise<number>;
+  /** Releases what the task holds besides the model (e.g. data tensors); called in every replica when training ends. */
+  dispose?: () => void;
 }
 
 export interface ReplicaContext {
