@@ -11,6 +11,7 @@ export { type AttentionOptions, MASK_VALUE, scaledDotProductAttention } from './
 export { type Initializer, initializers, initWeights } from './nn/init.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { LayerList, MLP, type MLPOptions } from './nn/mlp.js';
+export { LayerNorm } from './nn/layer_norm.js';
 
 export { Module } from './nn/module.js';
 export { gatherRows } from './ops/gather_rows.js';

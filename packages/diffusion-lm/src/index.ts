@@ -1,7 +1,7 @@
 // @nnphys/diffusion-lm: factorization-agnostic language modelling (MLM-U, PLM) and its baselines on TensorFlow.js.
 export { Tokenizer, specialTokens, type SpecialToken, type TokenizerOptions, type TokenizerJSON, type EncodeOptions, type DecodeOptions } from './tokenizer.js';
 export { Transformer, type TransformerOptions, type TransformerApplyOptions, type PositionEncoding } from './transformer.js';
-export { LayerNorm } from './layers/layer_norm.js';
+export { LayerNorm } from '@nnphys/core';
 export { Embedding } from './layers/embedding.js';
 export { MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionContext } from './layers/multi_head_attention.js';
 export { TransformerBlock, type TransformerBlockOptions } from './layers/transformer_block.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   type ActivationName,
   LayerList,
+  LayerNorm,
   Linear,
   Module,
   NnphysError,
@@ -13,7 +14,6 @@ import {
   resolveRandom,
 } from '@nnphys/core';
 import { Embedding } from './layers/embedding.js';
-import { LayerNorm } from './layers/layer_norm.js';
 import type { AttentionContext } from './layers/multi_head_attention.js';
 import { rotaryTables } from './layers/rotary.js';
 import { TransformerBlock } from './layers/transformer_block.js';

@@ -12,7 +12,7 @@ export { GINConv, type GINConvOptions } from './layers/gin_conv.js';
 export { GATConv, type GATConvOptions, type GraphAttention } from './layers/gat_conv.js';
 export { MPNNConv, type MPNNConvOptions } from './layers/mpnn_conv.js';
 export { EdgeConv, type EdgeConvOptions } from './layers/edge_conv.js';
-export { LayerNorm } from './layers/layer_norm.js';
+export { LayerNorm } from '@nnphys/core';
 export type { NodeOutputOptions } from './layers/output_stage.js';
 
 export { globalPool } from './readout/global_pool.js';

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ActivationName, Linear, Module, type Random, activation, resolveRandom } from '@nnphys/core';
-import { LayerNorm } from './layer_norm.js';
+import { type ActivationName, LayerNorm, Linear, Module, type Random, activation, resolveRandom } from '@nnphys/core';
 import { type AttentionContext, MultiHeadAttention } from './multi_head_attention.js';
 
 export interface TransformerBlockOptions {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Activation, Linear, Module, type Random, activation, assertOneOf } from '@nnphys/core';
-import { LayerNorm } from './layer_norm.js';
+import { type Activation, LayerNorm, Linear, Module, type Random, activation, assertOneOf } from '@nnphys/core';
 
 /** Options every node-updating layer shares. */
 export interface NodeOutputOptions {
