@@ -3,6 +3,8 @@ import './engine/tfjs_setup.js';
 
 export { type BackendPreference, currentBackend, type InitBackendOptions, initBackend } from './engine/backend.js';
 export { installKernelFixes, kernelFixesInstalled, uninstallKernelFixes } from './engine/fixes/registry.js';
+// For packages writing their own kernels: typed-array access to tensor data on cpu, wasm and other backends.
+export { type KernelArgs, type NumericArray, type OutputSpec, withArrays } from './kernels/arrays.js';
 export { NnphysError } from './errors.js';
 export { decodeSafetensors, encodeSafetensors, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile } from './io/safetensors.js';
 export { type LoadWeightsOptions, loadWeights, loadWeightsFromBytes, saveWeights, weightsToBytes } from './io/weights.js';

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { type KernelArgs, withTypedArrays } from './typed_arrays.js';
+import { type KernelArgs, withArrays } from '@nnphys/core';
 
 /**
  * Sorts the last axis in contiguous groups of `groupSize`, ascending (004
@@ -105,7 +105,7 @@ export function groupSortKernel(backendName: string) {
     const { x } = inputs as { x: TensorInfo };
     const groupSize = attrs.groupSize as number;
     const width = x.shape[x.shape.length - 1] as number;
-    return withTypedArrays(
+    return withArrays(
       backendName,
       backend,
       [x],
@@ -122,7 +122,7 @@ export function unpermuteKernel(backendName: string) {
   return ({ inputs, backend }: KernelArgs): TensorInfo => {
     const { dy, perm } = inputs as { dy: TensorInfo; perm: TensorInfo };
     const width = dy.shape[dy.shape.length - 1] as number;
-    const [out] = withTypedArrays(backendName, backend, [dy, perm], [{ shape: [...dy.shape], dtype: 'float32' }], ([d, p], [o]) =>
+    const [out] = withArrays(backendName, backend, [dy, perm], [{ shape: [...dy.shape], dtype: 'float32' }], ([d, p], [o]) =>
       unpermute(d as Float32Array, p as Int32Array, o as Float32Array, width),
     );
     return out as TensorInfo;

@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { NormKind, Normalization } from '../norms/kinds.js';
-import { type KernelArgs, withTypedArrays } from './typed_arrays.js';
+import { type KernelArgs, withArrays } from '@nnphys/core';
 
 /**
  * Weight normalisation Norm(w) of Algorithm 1 (004 §2.2.2) for an
@@ -153,7 +153,7 @@ export function normalizeKernel(backendName: string) {
     const { w } = inputs as { w: TensorInfo };
     const [nIn, nOut] = w.shape as [number, number];
     const a = readAttrs(attrs);
-    const [out] = withTypedArrays(backendName, backend, [w], [{ shape: [nIn, nOut], dtype: 'float32' }], ([wa], [oa]) =>
+    const [out] = withArrays(backendName, backend, [w], [{ shape: [nIn, nOut], dtype: 'float32' }], ([wa], [oa]) =>
       normalizeForward(wa as Float32Array, oa as Float32Array, nIn, nOut, a),
     );
     return out as TensorInfo;
@@ -165,7 +165,7 @@ export function normalizeGradKernel(backendName: string) {
     const { w, dy } = inputs as { w: TensorInfo; dy: TensorInfo };
     const [nIn, nOut] = w.shape as [number, number];
     const a = readAttrs(attrs);
-    const [out] = withTypedArrays(backendName, backend, [w, dy], [{ shape: [nIn, nOut], dtype: 'float32' }], ([wa, da], [oa]) =>
+    const [out] = withArrays(backendName, backend, [w, dy], [{ shape: [nIn, nOut], dtype: 'float32' }], ([wa, da], [oa]) =>
       normalizeBackward(wa as Float32Array, da as Float32Array, oa as Float32Array, nIn, nOut, a),
     );
     return out as TensorInfo;

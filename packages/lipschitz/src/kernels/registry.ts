@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './typed_arrays.js';
+import type { KernelArgs } from '@nnphys/core';
 
 type KernelFactory = (backendName: string) => (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
