@@ -33,7 +33,7 @@ export class FusedAdam extends tf.Optimizer {
   // tf.Optimizer duck-types `instanceof` (any object with minimize/applyGradients); subclasses inherit that,
   // so restore the prototype check for this class.
   static override [Symbol.hasInstance](x: unknown): boolean {
-    return x != null && FusedAdam.prototype.isPrototypeOf(x as object);
+    return x != null && Object.prototype.isPrototypeOf.call(FusedAdam.prototype, x);
   }
 
   /** Read at every step, so a schedule may change it between steps (see train's learningRate option). */
