@@ -176,14 +176,10 @@ export async function trainOnTask(task: { train: readonly TextSequence[]; test: 
   const evaluate = () => answerAccuracy(model, tokenizer, task.test, { bos });
   const optimizer = tf.train.adam(learningRate);
   const totalSteps = steps * options.epochs;
-  // tfjs' Adam reads its (protected) learningRate field at every step, so the schedule sets it there.
-  const setRate = (step: number) => {
-    if (schedule === 'constant') return;
-    const warm = Math.max(1, Math.round(warmup * totalSteps));
-    const rate = step < warm ? (learningRate * (step + 1)) / warm : 0.5 * learningRate * (1 + Math.cos((Math.PI * (step - warm)) / Math.max(1, totalSteps - warm)));
-    (optimizer as unknown as { learningRate: number }).learningRate = rate;
-  };
-  setRate(0);
+  const warm = Math.max(1, Math.round(warmup * totalSteps));
+  // Linear warm-up, then cosine decay; core's train sets the rate of every step (step = 0-based index).
+  const rateAt = (step: number) =>
+    step < warm ? (learningRate * (step + 1)) / warm : 0.5 * learningRate * (1 + Math.cos((Math.PI * (step - warm)) / Math.max(1, totalSteps - warm)));
   try {
     const history = await train({
       model,
@@ -192,7 +188,7 @@ export async function trainOnTask(task: { train: readonly TextSequence[]; test: 
       epochs: options.epochs,
       optimizer,
       progress: options.progress === true ? { label: objective } : (options.progress ?? false),
-      afterStep: (step) => setRate(step),
+      ...(schedule === 'constant' ? {} : { learningRate: rateAt }),
       onEpochEnd: (epoch) => {
         if ((epoch + 1) % evaluateEvery !== 0 || epoch + 1 === options.epochs) return;
         const accuracy = evaluate();
