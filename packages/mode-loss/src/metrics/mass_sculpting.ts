@@ -30,6 +30,38 @@ export function jensenShannonBits(p: ArrayLike<number>, q: ArrayLike<number>): n
 }
 
 /**
+ * Background weight per mass bin that passes / fails the threshold giving `efficiency` on the signal, and the
+ * total, accumulated in event order (shared by inverseJSD and falsePositiveRateByBin).
+ */
+function backgroundByBin(
+  scores: ArrayLike<number>,
+  mass: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  efficiency: number,
+  bins: number | ArrayLike<number>,
+  options: MetricOptions | undefined,
+): { pass: Float64Array; fail: Float64Array; tot: Float64Array; t: number } {
+  assertEfficiency(efficiency);
+  const a = metricArrays(scores, labels, options, mass);
+  const m = a.mass!;
+  const edges = massEdges(bins, m, a.labels, a.weights);
+  const t = threshold(a.scores, a.labels, a.weights, efficiency);
+  const K = edges.length - 1;
+  const pass = new Float64Array(K);
+  const fail = new Float64Array(K);
+  const tot = new Float64Array(K);
+  for (let i = 0; i < m.length; i++) {
+    if (a.labels[i] !== 0) continue;
+    const b = binOf(m[i]!, edges);
+    if (b < 0) continue;
+    tot[b]! += a.weights[i]!;
+    if (a.scores[i]! >= t) pass[b]! += a.weights[i]!;
+    else fail[b]! += a.weights[i]!;
+  }
+  return { pass, fail, tot, t };
+}
+
+/**
  * 1/JSD between the background mass histograms passing and failing the
  * selection at the given signal efficiency (004 §3.3.2, after Kasieczka & Shih),
  * in bits. `bins`: a count of equal-width bins over the background mass range
@@ -45,21 +77,7 @@ export function inverseJSD(
   bins: number | ArrayLike<number> = 50,
   options?: MetricOptions,
 ): number {
-  assertEfficiency(efficiency);
-  const a = metricArrays(scores, labels, options, mass);
-  const m = a.mass!;
-  const edges = massEdges(bins, m, a.labels, a.weights);
-  const t = threshold(a.scores, a.labels, a.weights, efficiency);
-  const K = edges.length - 1;
-  const pass = new Float64Array(K);
-  const fail = new Float64Array(K);
-  for (let i = 0; i < m.length; i++) {
-    if (a.labels[i] !== 0) continue;
-    const b = binOf(m[i]!, edges);
-    if (b < 0) continue;
-    if (a.scores[i]! >= t) pass[b]! += a.weights[i]!;
-    else fail[b]! += a.weights[i]!;
-  }
+  const { pass, fail, t } = backgroundByBin(scores, mass, labels, efficiency, bins, options);
   if (!pass.some((v) => v > 0)) throw new NnphysError(`inverseJSD: no background event passes the selection at efficiency ${efficiency} (threshold ${t}), so the JSD is undefined`);
   if (!fail.some((v) => v > 0)) throw new NnphysError(`inverseJSD: every background event passes the selection at efficiency ${efficiency} (threshold ${t}), so the JSD is undefined`);
   return 1 / jensenShannonBits(pass, fail);
@@ -79,21 +97,7 @@ export function falsePositiveRateByBin(
   bins: number | ArrayLike<number>,
   options?: MetricOptions,
 ): number[] {
-  assertEfficiency(efficiency);
-  const a = metricArrays(scores, labels, options, mass);
-  const m = a.mass!;
-  const edges = massEdges(bins, m, a.labels, a.weights);
-  const t = threshold(a.scores, a.labels, a.weights, efficiency);
-  const K = edges.length - 1;
-  const pass = new Float64Array(K);
-  const tot = new Float64Array(K);
-  for (let i = 0; i < m.length; i++) {
-    if (a.labels[i] !== 0) continue;
-    const b = binOf(m[i]!, edges);
-    if (b < 0) continue;
-    tot[b]! += a.weights[i]!;
-    if (a.scores[i]! >= t) pass[b]! += a.weights[i]!;
-  }
+  const { pass, tot } = backgroundByBin(scores, mass, labels, efficiency, bins, options);
   return Array.from(pass, (p, b) => (tot[b]! > 0 ? p / tot[b]! : Number.NaN));
 }
 
