@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Module, Random } from '@nnphys/core';
+import { ethanol } from '@nnphys/datasets';
 import { expect } from 'vitest';
 import type { Graph } from '../src/index.js';
 
@@ -43,37 +44,12 @@ export function permuteGraph(g: Graph, perm: number[], edgeRng?: Random): Graph 
   return out;
 }
 
-// Ethanol, 002 ch. 1: the two node orderings and their adjacency matrices, verbatim.
-export const ethanolA = {
-  labels: ['C1', 'C2', 'H1', 'H2', 'H3', 'H4', 'H5', 'O', 'H6'],
-  adjacency: [
-    [0, 1, 1, 1, 1, 0, 0, 0, 0],
-    [1, 0, 0, 0, 0, 1, 1, 1, 0],
-    [1, 0, 0, 0, 0, 0, 0, 0, 0],
-    [1, 0, 0, 0, 0, 0, 0, 0, 0],
-    [1, 0, 0, 0, 0, 0, 0, 0, 0],
-    [0, 1, 0, 0, 0, 0, 0, 0, 0],
-    [0, 1, 0, 0, 0, 0, 0, 0, 0],
-    [0, 1, 0, 0, 0, 0, 0, 0, 1],
-    [0, 0, 0, 0, 0, 0, 0, 1, 0],
-  ],
-};
-export const ethanolB = {
-  labels: ['H1', 'C1', 'O', 'H2', 'C2', 'H3', 'H4', 'H5', 'H6'],
-  adjacency: [
-    [0, 0, 0, 0, 1, 0, 0, 0, 0],
-    [0, 0, 0, 0, 1, 1, 1, 1, 0],
-    [0, 0, 0, 1, 1, 0, 0, 0, 0],
-    [0, 0, 1, 0, 0, 0, 0, 0, 0],
-    [1, 1, 1, 0, 0, 0, 0, 0, 1],
-    [0, 1, 0, 0, 0, 0, 0, 0, 0],
-    [0, 1, 0, 0, 0, 0, 0, 0, 0],
-    [0, 1, 0, 0, 0, 0, 0, 0, 0],
-    [0, 0, 0, 0, 1, 0, 0, 0, 0],
-  ],
-};
+// Ethanol, 002 ch. 1: the two node orderings and their adjacency matrices, as transcribed in @nnphys/datasets.
+const ethanolFixture = ethanol();
+export const ethanolA = { labels: ethanolFixture.A.labels, adjacency: ethanolFixture.A.adjacency };
+export const ethanolB = { labels: ethanolFixture.B.labels, adjacency: ethanolFixture.B.adjacency };
 /** Node i of ethanol B is node ethanolBtoA[i] of ethanol A (B's H1/H6 are A's H4/H5 on C2, B's H2 is A's H6 on O). */
-export const ethanolBtoA = [5, 0, 7, 8, 1, 2, 3, 4, 6];
+export const ethanolBtoA = ethanolFixture.permutation;
 
 /**
  * The two ethanol graphs with matching features: element one-hot (H, C, O),
