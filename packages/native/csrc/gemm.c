@@ -1,0 +1,306 @@
+/*
+ * Packed, cache-blocked SGEMM in the style of BLIS/GotoBLAS:
+ *   for each kc-block of the shared dimension:
+ *     pack B[kc, n] into NR-wide column panels (shared by all threads),
+ *     split the output into (row block x column chunk) tiles over threads;
+ *     each thread packs its MR-high row panels of A and runs the MR x NR
+ *     micro-kernel over them.
+ * Transposes are strides in the packing, never a separate copy.
+ * The AVX2+FMA micro-kernel is selected at run time; a portable C kernel
+ * (auto-vectorised) runs elsewhere.
+ */
+#include "gemm.h"
+
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define NNPHYS_X86 1
+#endif
+
+#define MR 6
+#define NR 16
+#define KC 256
+#define MC 96 /* multiple of MR */
+#define NC_PANELS 16 /* column panels per tile: 256 columns */
+
+static int g_threads = 0; /* 0: not yet decided */
+
+int nnphys_num_threads(void) {
+  if (g_threads <= 0) {
+#ifdef _OPENMP
+    g_threads = omp_get_num_procs();
+#else
+    g_threads = 1;
+#endif
+    if (g_threads < 1) g_threads = 1;
+  }
+  return g_threads;
+}
+
+void nnphys_set_num_threads(int threads) { g_threads = threads < 1 ? 1 : threads; }
+
+typedef void (*micro_kernel_fn)(int64_t kb, const float *a, const float *b, float *c, int64_t ldc, int accumulate, int mr,
+                                int nr);
+
+/* Portable micro-kernel: the compiler vectorises the j loop. */
+static void micro_generic(int64_t kb, const float *a, const float *b, float *c, int64_t ldc, int accumulate, int mr, int nr) {
+  float acc[MR][NR];
+  memset(acc, 0, sizeof acc);
+  for (int64_t p = 0; p < kb; p++) {
+    const float *bp = b + p * NR;
+    const float *ap = a + p * MR;
+    for (int i = 0; i < MR; i++) {
+      const float ai = ap[i];
+      for (int j = 0; j < NR; j++) acc[i][j] += ai * bp[j];
+    }
+  }
+  for (int i = 0; i < mr; i++) {
+    float *ci = c + i * ldc;
+    if (accumulate)
+      for (int j = 0; j < nr; j++) ci[j] += acc[i][j];
+    else
+      for (int j = 0; j < nr; j++) ci[j] = acc[i][j];
+  }
+}
+
+#ifdef NNPHYS_X86
+/* 6 x 16 tile in 12 ymm accumulators: per k, two loads of B, six broadcasts of A, twelve FMAs. */
+__attribute__((target("avx2,fma"))) static void micro_avx2(int64_t kb, const float *a, const float *b, float *c, int64_t ldc,
+                                                            int accumulate, int mr, int nr) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  for (int64_t p = 0; p < kb; p++) {
+    const __m256 b0 = _mm256_load_ps(b);
+    const __m256 b1 = _mm256_load_ps(b + 8);
+    __m256 ai = _mm256_broadcast_ss(a + 0);
+    c00 = _mm256_fmadd_ps(ai, b0, c00);
+    c01 = _mm256_fmadd_ps(ai, b1, c01);
+    ai = _mm256_broadcast_ss(a + 1);
+    c10 = _mm256_fmadd_ps(ai, b0, c10);
+    c11 = _mm256_fmadd_ps(ai, b1, c11);
+    ai = _mm256_broadcast_ss(a + 2);
+    c20 = _mm256_fmadd_ps(ai, b0, c20);
+    c21 = _mm256_fmadd_ps(ai, b1, c21);
+    ai = _mm256_broadcast_ss(a + 3);
+    c30 = _mm256_fmadd_ps(ai, b0, c30);
+    c31 = _mm256_fmadd_ps(ai, b1, c31);
+    ai = _mm256_broadcast_ss(a + 4);
+    c40 = _mm256_fmadd_ps(ai, b0, c40);
+    c41 = _mm256_fmadd_ps(ai, b1, c41);
+    ai = _mm256_broadcast_ss(a + 5);
+    c50 = _mm256_fmadd_ps(ai, b0, c50);
+    c51 = _mm256_fmadd_ps(ai, b1, c51);
+    a += MR;
+    b += NR;
+  }
+  if (mr == MR && nr == NR) {
+    __m256 rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+    for (int i = 0; i < MR; i++) {
+      float *ci = c + i * ldc;
+      if (accumulate) {
+        rows[i][0] = _mm256_add_ps(rows[i][0], _mm256_loadu_ps(ci));
+        rows[i][1] = _mm256_add_ps(rows[i][1], _mm256_loadu_ps(ci + 8));
+      }
+      _mm256_storeu_ps(ci, rows[i][0]);
+      _mm256_storeu_ps(ci + 8, rows[i][1]);
+    }
+    return;
+  }
+  float tmp[MR * NR] __attribute__((aligned(32)));
+  _mm256_store_ps(tmp + 0 * NR, c00);
+  _mm256_store_ps(tmp + 0 * NR + 8, c01);
+  _mm256_store_ps(tmp + 1 * NR, c10);
+  _mm256_store_ps(tmp + 1 * NR + 8, c11);
+  _mm256_store_ps(tmp + 2 * NR, c20);
+  _mm256_store_ps(tmp + 2 * NR + 8, c21);
+  _mm256_store_ps(tmp + 3 * NR, c30);
+  _mm256_store_ps(tmp + 3 * NR + 8, c31);
+  _mm256_store_ps(tmp + 4 * NR, c40);
+  _mm256_store_ps(tmp + 4 * NR + 8, c41);
+  _mm256_store_ps(tmp + 5 * NR, c50);
+  _mm256_store_ps(tmp + 5 * NR + 8, c51);
+  for (int i = 0; i < mr; i++) {
+    float *ci = c + i * ldc;
+    if (accumulate)
+      for (int j = 0; j < nr; j++) ci[j] += tmp[i * NR + j];
+    else
+      for (int j = 0; j < nr; j++) ci[j] = tmp[i * NR + j];
+  }
+}
+#endif
+
+static micro_kernel_fn g_micro = 0;
+
+static micro_kernel_fn micro(void) {
+  if (!g_micro) {
+#ifdef NNPHYS_X86
+    __builtin_cpu_init();
+    g_micro = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? micro_avx2 : micro_generic;
+#else
+    g_micro = micro_generic;
+#endif
+  }
+  return g_micro;
+}
+
+const char *nnphys_gemm_kernel_name(void) { return micro() == micro_generic ? "generic" : "avx2-fma"; }
+
+/* Packs B(k0:k0+kb, panel*NR : +NR) for panels [p0, p1) as [panel][k][NR], zero-padding the last panel. */
+static void pack_b(const float *b, int64_t bRow, int64_t bCol, int64_t k0, int64_t kb, int64_t n, int64_t p0, int64_t p1,
+                   float *out) {
+  for (int64_t p = p0; p < p1; p++) {
+    float *dst = out + p * kb * NR;
+    const int64_t j0 = p * NR;
+    const int64_t nr = n - j0 < NR ? n - j0 : NR;
+    if (bCol == 1 && nr == NR) {
+      for (int64_t q = 0; q < kb; q++) memcpy(dst + q * NR, b + (k0 + q) * bRow + j0, NR * sizeof(float));
+    } else {
+      for (int64_t q = 0; q < kb; q++) {
+        const float *src = b + (k0 + q) * bRow + j0 * bCol;
+        float *d = dst + q * NR;
+        int64_t j = 0;
+        for (; j < nr; j++) d[j] = src[j * bCol];
+        for (; j < NR; j++) d[j] = 0.0f;
+      }
+    }
+  }
+}
+
+/* Packs A(i0:i0+mb, k0:k0+kb) as [panel][k][MR], zero-padding the last panel. */
+static void pack_a(const float *a, int64_t aRow, int64_t aCol, int64_t i0, int64_t mb, int64_t k0, int64_t kb, float *out) {
+  for (int64_t r = 0; r < mb; r += MR) {
+    const int64_t mr = mb - r < MR ? mb - r : MR;
+    float *dst = out + r * kb;
+    for (int64_t q = 0; q < kb; q++) {
+      const float *src = a + (i0 + r) * aRow + (k0 + q) * aCol;
+      float *d = dst + q * MR;
+      int64_t i = 0;
+      for (; i < mr; i++) d[i] = src[i * aRow];
+      for (; i < MR; i++) d[i] = 0.0f;
+    }
+  }
+}
+
+static float *aligned_floats(int64_t count) {
+  size_t bytes = (size_t)count * sizeof(float);
+  bytes = (bytes + 63) & ~(size_t)63;
+  return (float *)aligned_alloc(64, bytes ? bytes : 64);
+}
+
+/*
+ * One product on one thread, with the caller's buffers (bpack: ceil(n/NR)*NR*KC floats, apack: MC*KC floats).
+ */
+static void gemm_serial(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow, int64_t aCol, const float *b, int64_t bRow,
+                        int64_t bCol, float *c, float *bpack, float *apack) {
+  const micro_kernel_fn kernel = micro();
+  const int64_t panels = (n + NR - 1) / NR;
+  if (k == 0) {
+    memset(c, 0, (size_t)(m * n) * sizeof(float));
+    return;
+  }
+  for (int64_t k0 = 0; k0 < k; k0 += KC) {
+    const int64_t kb = k - k0 < KC ? k - k0 : KC;
+    pack_b(b, bRow, bCol, k0, kb, n, 0, panels, bpack);
+    for (int64_t i0 = 0; i0 < m; i0 += MC) {
+      const int64_t mb = m - i0 < MC ? m - i0 : MC;
+      pack_a(a, aRow, aCol, i0, mb, k0, kb, apack);
+      for (int64_t p = 0; p < panels; p++) {
+        const int64_t nr = n - p * NR < NR ? n - p * NR : NR;
+        for (int64_t r = 0; r < mb; r += MR) {
+          const int64_t mr = mb - r < MR ? mb - r : MR;
+          kernel(kb, apack + r * kb, bpack + p * kb * NR, c + (i0 + r) * n + p * NR, n, k0 > 0, (int)mr, (int)nr);
+        }
+      }
+    }
+  }
+}
+
+/* One product spread over the threads: tiles of (row block x column chunk). */
+static void gemm_parallel(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow, int64_t aCol, const float *b,
+                          int64_t bRow, int64_t bCol, float *c, int threads) {
+  const micro_kernel_fn kernel = micro();
+  const int64_t panels = (n + NR - 1) / NR;
+  /* Row blocks small enough that there are at least two tiles per thread. */
+  int64_t mc = (m + 2 * threads - 1) / (2 * threads);
+  mc = ((mc + MR - 1) / MR) * MR;
+  if (mc > MC) mc = MC;
+  if (mc < MR) mc = MR;
+  const int64_t mBlocks = (m + mc - 1) / mc;
+  const int64_t nChunks = (panels + NC_PANELS - 1) / NC_PANELS;
+  const int64_t tiles = mBlocks * nChunks;
+  const int64_t kFirst = k < KC ? k : KC;
+  float *bpack = aligned_floats(panels * NR * kFirst);
+#pragma omp parallel num_threads(threads)
+  {
+    float *apack = aligned_floats(MC * KC);
+    for (int64_t k0 = 0; k0 < k; k0 += KC) {
+      const int64_t kb = k - k0 < KC ? k - k0 : KC;
+#pragma omp for schedule(static)
+      for (int64_t p = 0; p < panels; p++) pack_b(b, bRow, bCol, k0, kb, n, p, p + 1, bpack);
+      /* implicit barrier: B is packed */
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t t = 0; t < tiles; t++) {
+        const int64_t i0 = (t / nChunks) * mc;
+        const int64_t mb = m - i0 < mc ? m - i0 : mc;
+        const int64_t pBegin = (t % nChunks) * NC_PANELS;
+        const int64_t pEnd = pBegin + NC_PANELS < panels ? pBegin + NC_PANELS : panels;
+        pack_a(a, aRow, aCol, i0, mb, k0, kb, apack);
+        for (int64_t p = pBegin; p < pEnd; p++) {
+          const int64_t nr = n - p * NR < NR ? n - p * NR : NR;
+          for (int64_t r = 0; r < mb; r += MR) {
+            const int64_t mr = mb - r < MR ? mb - r : MR;
+            kernel(kb, apack + r * kb, bpack + p * kb * NR, c + (i0 + r) * n + p * NR, n, k0 > 0, (int)mr, (int)nr);
+          }
+        }
+      }
+      /* implicit barrier: the next kc-block overwrites bpack */
+    }
+    free(apack);
+  }
+  free(bpack);
+}
+
+/* Below this many multiply-adds per product, waking a second thread costs more than it saves. */
+#define PARALLEL_MIN_MACS (48 * 1024)
+
+void nnphys_sgemm(int64_t batch, int64_t m, int64_t n, int64_t k, const float *a, int64_t aBatch, int64_t aRow, int64_t aCol,
+                  const float *b, int64_t bBatch, int64_t bRow, int64_t bCol, float *c, int64_t cBatch) {
+  if (batch <= 0 || m <= 0 || n <= 0) return;
+  const int threads = nnphys_num_threads();
+  const int64_t macs = m * n * k;
+  const int64_t panels = (n + NR - 1) / NR;
+  const int64_t kFirst = k < KC ? (k > 0 ? k : 1) : KC;
+  if (threads > 1 && batch >= 2 * threads && macs * batch >= PARALLEL_MIN_MACS) {
+    /* Many products: one whole product per thread at a time. */
+#pragma omp parallel num_threads(threads)
+    {
+      float *bpack = aligned_floats(panels * NR * kFirst);
+      float *apack = aligned_floats(MC * KC);
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t t = 0; t < batch; t++)
+        gemm_serial(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, bpack, apack);
+      free(bpack);
+      free(apack);
+    }
+    return;
+  }
+  if (threads > 1 && macs >= PARALLEL_MIN_MACS && k > 0) {
+    for (int64_t t = 0; t < batch; t++)
+      gemm_parallel(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, threads);
+    return;
+  }
+  float *bpack = aligned_floats(panels * NR * kFirst);
+  float *apack = aligned_floats(MC * KC);
+  for (int64_t t = 0; t < batch; t++)
+    gemm_serial(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, bpack, apack);
+  free(bpack);
+  free(apack);
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeInfo {
+  /** The SGEMM micro-kernel chosen for this CPU: 'avx2-fma' or 'generic'. */
+  kernel: string;
+  /** Threads the kernels use (default: the machine's processors). */
+  threads: number;
+}
+
+/**
+ * The raw kernels. They work in place on typed arrays (any view, including
+ * one into tfjs-backend-wasm's heap), check every index range they touch
+ * and throw RangeError/TypeError naming the argument otherwise.
+ */
+export interface NativeKernels {
+  /**
+   * C[t] = A[t] B[t] for t < batch, with element strides:
+   * A(t,i,p) = a[aOffset + t*aBatch + i*aRow + p*aCol], B(t,p,j) = b[bOffset + t*bBatch + p*bRow + j*bCol],
+   * C(t,i,j) = c[cOffset + t*cBatch + i*n + j] (overwritten). A batch stride of 0 broadcasts that operand.
+   */
+  sgemm(
+    batch: number, m: number, n: number, k: number,
+    a: Float32Array, aOffset: number, aBatch: number, aRow: number, aCol: number,
+    b: Float32Array, bOffset: number, bBatch: number, bRow: number, bCol: number,
+    c: Float32Array, cOffset: number, cBatch: number,
+  ): void;
+  info(): NativeInfo;
+  /** Threads for later calls (1..256). */
+  setNumThreads(threads: number): void;
+}
+
+let cached: NativeKernels | null | undefined;
+let reason: string | null = null;
+
+function addonPath(): string {
+  // dist/index.{js,cjs} -> ../build/nnphys_native.node
+  const here = dirname(fileURLToPath(import.meta.url));
+  return join(here, '..', 'build', 'nnphys_native.node');
+}
+
+/**
+ * The compiled addon, or null when it is not available (not built: no C
+ * compiler at install time; disabled with NNPHYS_NATIVE=0; not Node).
+ * `nativeUnavailableReason()` says why.
+ */
+export function loadNative(): NativeKernels | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  if (process.env.NNPHYS_NATIVE === '0') {
+    reason = 'disabled by NNPHYS_NATIVE=0';
+    return null;
+  }
+  const path = addonPath();
+  if (!existsSync(path)) {
+    reason = `the addon was not built (${path} is missing); run \`node scripts/compile.mjs\` in @nnphys/native with a C compiler installed`;
+    return null;
+  }
+  try {
+    cached = createRequire(import.meta.url)(path) as NativeKernels;
+  } catch (error) {
+    reason = `loading ${path} failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return cached;
+}
+
+/** Why `loadNative()` returned null (null when it did not). */
+export function nativeUnavailableReason(): string | null {
+  loadNative();
+  return reason;
+}
