@@ -12,5 +12,5 @@ export default defineConfig({
   // tfjs-core's gradient and chained-op registration modules cannot be loaded
   // by Node directly; bundle them (platform.md). The rest of tfjs stays external.
   noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
-  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@nnphys/native'],
 });

@@ -2,6 +2,7 @@
 import './engine/tfjs_setup.js';
 
 export { type BackendPreference, currentBackend, type InitBackendOptions, initBackend } from './engine/backend.js';
+export { type NativeKernels, type NativeStatus, nativeKernels, nativeStatus, setNativeEnabled } from './engine/native.js';
 export { installKernelFixes, kernelFixesInstalled, uninstallKernelFixes } from './engine/fixes/registry.js';
 // For packages writing their own kernels: typed-array access to tensor data on cpu, wasm and other backends.
 export { type KernelArgs, type NumericArray, type OutputSpec, withArrays } from './kernels/arrays.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { initBackend, installKernelFixes, kernelFixesInstalled, NnphysError, Random, uninstallKernelFixes } from '../src/index.js';
+import { checkGradients, initBackend, installKernelFixes, kernelFixesInstalled, NnphysError, nativeStatus, Random, setNativeEnabled, uninstallKernelFixes } from '../src/index.js';
 import { maxAbs, maxAbsDiff, randomMatrix, refGather, refMatMul, refSegmentReduce } from './reference.js';
 
 function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
@@ -189,5 +189,51 @@ describe.each(['cpu', 'wasm'] as const)('kernel fixes on %s', (backend) => {
     const ids = Array.from({ length: 300 }, () => rng.int(40));
     const out = tf.unsortedSegmentSum(tf.tensor2d(Float32Array.from(x64), [300, 5]), tf.tensor1d(ids, 'int32'), 40);
     expect(maxAbsDiff(out.dataSync(), refSegmentReduce(Float64Array.from(Float32Array.from(x64)), 5, ids, 40, 'sum'))).toBeLessThan(1e-5);
+  });
+});
+
+describe.each(['cpu', 'wasm'] as const)('native accelerator on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend(backend);
+  });
+  afterAll(() => setNativeEnabled(true));
+
+  test('is found in this workspace (its build step compiles it)', () => {
+    const status = nativeStatus();
+    expect(status.available, status.reason ?? '').toBe(true);
+    expect(status.enabled).toBe(true);
+  });
+
+  test('batched matMul with transposes and broadcasting equals the tfjs path within float32 error', () => {
+    const rng = new Random(21);
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[3, 7, 5], [3, 5, 4], false, false],
+      [[2, 3, 5, 7], [2, 3, 4, 5], true, true],
+      [[4, 9, 6], [6, 11], false, false], // rank-2 right operand broadcasts over the batch
+      [[1, 9, 6], [5, 6, 11], false, false], // batch of 1 broadcasts
+      [[6, 9], [4, 11, 9], false, true],
+      [[130, 70], [70, 90], false, false], // large enough to use both threads
+    ];
+    for (const [sa, sb, ta, tb] of cases) {
+      const a = tf.tensor(Float32Array.from({ length: sa.reduce((p, q) => p * q, 1) }, () => rng.normal()), sa);
+      const b = tf.tensor(Float32Array.from({ length: sb.reduce((p, q) => p * q, 1) }, () => rng.normal()), sb);
+      const fast = tf.matMul(a, b, ta, tb);
+      setNativeEnabled(false);
+      const plain = tf.matMul(a, b, ta, tb);
+      setNativeEnabled(true);
+      expect(fast.shape).toEqual(plain.shape);
+      const k = sa[sa.length - (ta ? 2 : 1)] as number;
+      expect(maxAbsDiff(fast.dataSync(), Float64Array.from(plain.dataSync()))).toBeLessThan(1e-5 * Math.sqrt(k) * 4);
+      tf.dispose([a, b, fast, plain]);
+    }
+  });
+
+  test('gradients through the native matMul pass a finite-difference check', () => {
+    const rng = new Random(22);
+    const a = tf.tensor(Float32Array.from({ length: 2 * 4 * 3 }, () => rng.normal()), [2, 4, 3]);
+    const b = tf.tensor(Float32Array.from({ length: 2 * 3 * 5 }, () => rng.normal()), [2, 3, 5]);
+    const result = checkGradients((x, y) => tf.sum(tf.square(tf.matMul(x, y))), [a, b]);
+    expect(result.maxRelativeError).toBeLessThan(2e-2);
+    tf.dispose([a, b]);
   });
 });

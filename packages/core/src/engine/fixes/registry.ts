@@ -5,6 +5,7 @@ import { fastLeadingSum } from './fast_leading_sum.js';
 import { fastSplitV } from './fast_split.js';
 import { fastTranspose } from './fast_transpose.js';
 import { fastUnsortedSegmentSum } from './fast_unsorted_segment_sum.js';
+import { nativeBatchMatMul } from './native_matmul.js';
 import { isOverridden, overrideKernel, restoreKernel } from './override.js';
 import { transposingMatMul } from './wasm_matmul_transpose.js';
 
@@ -19,7 +20,7 @@ type Fix = { kernelName: string; make: (original: tf.KernelConfig | undefined) =
 function fixesFor(backendName: string): Fix[] {
   if (backendName === 'wasm') {
     return [
-      { kernelName: 'BatchMatMul', make: transposingMatMul },
+      { kernelName: 'BatchMatMul', make: (original) => nativeBatchMatMul('wasm', transposingMatMul(original)) },
       { kernelName: '_FusedMatMul', make: transposingMatMul },
       { kernelName: 'UnsortedSegmentSum', make: fastUnsortedSegmentSum('wasm') },
       { kernelName: 'GatherV2', make: fastGatherV2('wasm') },
@@ -30,7 +31,7 @@ function fixesFor(backendName: string): Fix[] {
   }
   if (backendName === 'cpu') {
     return [
-      { kernelName: 'BatchMatMul', make: fastCpuBatchMatMul },
+      { kernelName: 'BatchMatMul', make: (original) => nativeBatchMatMul('cpu', fastCpuBatchMatMul(original)) },
       { kernelName: 'UnsortedSegmentSum', make: fastUnsortedSegmentSum('cpu') },
       { kernelName: 'GatherV2', make: fastGatherV2('cpu') },
     ];

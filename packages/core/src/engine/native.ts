@@ -1,0 +1,73 @@
+/**
+ * The optional native accelerator, @nnphys/native (Node only), found at run
+ * time the way tfjs-node is: when it is installed and its addon was built,
+ * core's matmul kernels (and package kernels that ask for it) run on it.
+ * Loading is synchronous (kernels are synchronous) through Node's
+ * `process.getBuiltinModule`, so browser bundles never see a Node import.
+ */
+
+/** The kernels core calls: a structural subset of @nnphys/native's `NativeKernels`. */
+export interface NativeKernels {
+  sgemm(
+    batch: number, m: number, n: number, k: number,
+    a: Float32Array, aOffset: number, aBatch: number, aRow: number, aCol: number,
+    b: Float32Array, bOffset: number, bBatch: number, bRow: number, bCol: number,
+    c: Float32Array, cOffset: number, cBatch: number,
+  ): void;
+  info(): { kernel: string; threads: number };
+  setNumThreads(threads: number): void;
+}
+
+export interface NativeStatus {
+  /** The addon is installed, built and loaded. */
+  available: boolean;
+  /** Kernels use it (see `setNativeEnabled`). */
+  enabled: boolean;
+  /** Why it is not available. */
+  reason: string | null;
+  /** SGEMM micro-kernel ('avx2-fma' or 'generic') and thread count, when available. */
+  kernel?: string;
+  threads?: number;
+}
+
+let loaded: { kernels: NativeKernels | null; reason: string | null } | undefined;
+let enabled = true;
+
+type NodeProcess = { getBuiltinModule?: (name: string) => unknown; env?: Record<string, string | undefined> };
+
+function load(): { kernels: NativeKernels | null; reason: string | null } {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (!proc?.getBuiltinModule) return { kernels: null, reason: 'not running in Node.js (>= 20.16)' };
+  let mod: { loadNative(): NativeKernels | null; nativeUnavailableReason(): string | null };
+  try {
+    const { createRequire } = proc.getBuiltinModule('module') as { createRequire(url: string): (id: string) => unknown };
+    mod = createRequire(import.meta.url)('@nnphys/native') as typeof mod;
+  } catch {
+    return { kernels: null, reason: '@nnphys/native is not installed (`npm i @nnphys/native`, needs a C compiler)' };
+  }
+  const kernels = mod.loadNative();
+  return { kernels, reason: kernels ? null : mod.nativeUnavailableReason() };
+}
+
+/** The native kernels when installed, built and enabled; otherwise null. */
+export function nativeKernels(): NativeKernels | null {
+  if (!enabled) return null;
+  if (loaded === undefined) loaded = load();
+  return loaded.kernels;
+}
+
+/**
+ * Turns the use of the native accelerator on or off for later kernel calls
+ * (on by default when available; the environment variable NNPHYS_NATIVE=0
+ * keeps it off). Benchmarks use this to measure both paths in one run.
+ */
+export function setNativeEnabled(on: boolean): void {
+  enabled = on;
+}
+
+export function nativeStatus(): NativeStatus {
+  if (loaded === undefined) loaded = load();
+  const k = loaded.kernels;
+  const info = k?.info();
+  return { available: k !== null, enabled: enabled && k !== null, reason: loaded.reason, ...(info ? { kernel: info.kernel, threads: info.threads } : {}) };
+}
