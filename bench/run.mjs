@@ -6,7 +6,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, uninstallKernelFixes, installKernelFixes } from '@nnphys/core';
+import { initBackend, installKernelFixes, nativeStatus, setNativeEnabled, uninstallKernelFixes } from '@nnphys/core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = parseArgs(process.argv.slice(2));
@@ -58,10 +58,15 @@ async function timeIterations(iterate, { reps, minMs }) {
 }
 
 async function runConfig(workload, config) {
-  // config: <backend>[-stock][-x<replicas>], e.g. 'wasm', 'cpu-stock', 'wasm-x2' (two data-parallel replicas)
-  const [, backend, stockFlag, replicas] = /^([a-z]+)(-stock)?(?:-x(\d+))?$/.exec(config) ?? [];
+  // config: <backend>[-stock][-js][-x<replicas>], e.g. 'wasm', 'cpu-stock', 'wasm-x2' (two data-parallel replicas).
+  // Without -stock, nnphys's kernel fixes are on; without -js, @nnphys/native runs the products when it is built
+  // (-js: tfjs and JS kernels only, what a browser or a machine without a C compiler gets).
+  const [, backend, stockFlag, jsFlag, replicas] = /^([a-z]+)(-stock)?(-js)?(?:-x(\d+))?$/.exec(config) ?? [];
   if (!backend) throw new Error(`bench: bad config ${config}`);
   const stock = stockFlag !== undefined;
+  const useNative = !stock && jsFlag === undefined;
+  if (useNative && !nativeStatus().available) return { config, skip: `@nnphys/native unavailable: ${nativeStatus().reason}` };
+  setNativeEnabled(useNative);
   const workers = replicas === undefined ? undefined : Number(replicas);
   const name = await initBackend(backend);
   if (stock) uninstallKernelFixes(name);
@@ -75,6 +80,7 @@ async function runConfig(workload, config) {
   } finally {
     await setup.dispose?.();
     installKernelFixes(name);
+    setNativeEnabled(true);
     const leaked = tf.memory().numTensors - before;
     if (leaked > 0) console.warn(`  warning: ${workload.id} on ${config} left ${leaked} tensors`);
   }
@@ -88,6 +94,10 @@ function runTorch(workload) {
   const line = r.stdout.trim().split('\n').pop();
   const out = JSON.parse(line);
   return { config: 'pytorch', backend: `torch ${out.torch} (${out.threads} threads)`, ms: median(out.ms), min: Math.min(...out.ms), max: Math.max(...out.ms), samples: out.ms };
+}
+
+function torchRow(r) {
+  return r.rows.find((x) => x.config === 'pytorch');
 }
 
 function fmt(x, digits = 3) {
@@ -107,7 +117,8 @@ async function main() {
   if (torchMissing) console.log(`PyTorch reference skipped: ${torchMissing}`);
   const cpuModel = os.cpus()[0]?.model ?? 'unknown';
   const machine = { cpu: cpuModel, cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-  const versions = { tfjs: tf.version_core, nnphysCore: JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("@nnphys/core/package.json").version)'], { cwd: here, encoding: 'utf8' })) };
+  const native = nativeStatus();
+  const versions = { native: native.available ? `${native.kernel}, ${native.threads} threads` : `unavailable (${native.reason})`, tfjs: tf.version_core, nnphysCore: JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("@nnphys/core/package.json").version)'], { cwd: here, encoding: 'utf8' })) };
   const results = [];
   for (const w of workloads) {
     console.log(`${w.id}: ${w.title}`);
@@ -141,22 +152,25 @@ function toMarkdown(report) {
   const lines = [];
   lines.push(`# nnphys benchmarks, ${report.date}${report.scale !== 'full' ? ` (scale: ${report.scale})` : ''}`);
   lines.push('');
-  lines.push(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memGiB} GiB, Node ${report.machine.node}; tfjs-core ${report.versions.tfjs}. Median of ${report.reps} repetitions, warm-up excluded; spread is min–max.`);
-  lines.push('Ratios > 1 mean nnphys is faster. "vs stock": same backend with stock tfjs kernels. "vs PyTorch": PyTorch CPU (same model, shapes and steps).');
+  lines.push(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memGiB} GiB, Node ${report.machine.node}; tfjs-core ${report.versions.tfjs}; @nnphys/native: ${report.versions.native}. Median of ${report.reps} repetitions, warm-up excluded; spread is min–max.`);
+  lines.push('Ratios > 1 mean nnphys is faster. Configs: \`wasm\`/\`cpu\` = nnphys kernels with the @nnphys/native accelerator, \`-js\` = without it (tfjs + JS kernels only), \`-stock\` = stock tfjs kernels, \`-x2\` = two data-parallel replicas. "vs stock": same backend with stock tfjs kernels. "vs PyTorch": PyTorch CPU (same model, shapes and steps).');
   lines.push('');
-  lines.push('| workload | nnphys (ms/iter) | backend | stock (ms/iter) | vs stock | PyTorch (ms/iter) | vs PyTorch | throughput | % of 1-core peak |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push('| workload | nnphys (ms/iter) | config | JS only (ms/iter) | stock (ms/iter) | vs stock | PyTorch (ms/iter) | vs PyTorch | vs PyTorch, JS only | throughput | % of 1-core peak |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of report.results) {
-    const fixed = r.rows.filter((x) => !x.skip && !x.config.endsWith('-stock') && x.config !== 'pytorch');
+    const fixed = r.rows.filter((x) => !x.skip && !x.config.includes('-stock') && x.config !== 'pytorch');
     const best = fixed.sort((a, b) => a.ms - b.ms)[0];
-    const stock = best ? r.rows.find((x) => x.config === `${best.config}-stock`) : undefined;
+    // Best configuration without the native accelerator (a workload without -js configs never uses it).
+    const jsOnly = fixed.some((x) => x.config.includes('-js')) ? fixed.filter((x) => x.config.includes('-js'))[0] : best;
+    const ratioJs = jsOnly && torchRow(r) && !torchRow(r).skip ? torchRow(r).ms / jsOnly.ms : undefined;
+    const stock = best ? r.rows.find((x) => x.config === `${best.config.replace(/-js/, '').replace(/-x\d+$/, '')}-stock`) : undefined;
     const torch = r.rows.find((x) => x.config === 'pytorch');
     const ratioStock = best && stock && !stock.skip ? stock.ms / best.ms : undefined;
     const ratioTorch = best && torch && !torch.skip ? torch.ms / best.ms : undefined;
     const tput = best && r.items ? `${fmt((r.items / best.ms) * 1000)} ${r.itemName}/s` : '';
     const peak = best && r.flops ? `${fmt((r.flops / (best.ms / 1000) / 1e9 / report.peakGflopsPerCore) * 100, 2)}%` : '';
     lines.push(
-      `| ${r.title} | ${best ? `${fmt(best.ms)} (${fmt(best.min)}–${fmt(best.max)})` : '–'} | ${best?.config ?? '–'} | ${stock ? (stock.skip ? `skipped: ${stock.skip}` : fmt(stock.ms)) : '–'} | ${ratioStock ? `${fmt(ratioStock)}×` : '–'} | ${torch ? (torch.skip ? 'skipped' : fmt(torch.ms)) : '–'} | ${ratioTorch ? `${fmt(ratioTorch)}×` : '–'} | ${tput} | ${peak} |`,
+      `| ${r.title} | ${best ? `${fmt(best.ms)} (${fmt(best.min)}–${fmt(best.max)})` : '–'} | ${best?.config ?? '–'} | ${jsOnly ? `${fmt(jsOnly.ms)} (${jsOnly.config})` : '–'} | ${stock ? (stock.skip ? `skipped: ${stock.skip}` : fmt(stock.ms)) : '–'} | ${ratioStock ? `${fmt(ratioStock)}×` : '–'} | ${torch ? (torch.skip ? 'skipped' : fmt(torch.ms)) : '–'} | ${ratioTorch ? `${fmt(ratioTorch)}×` : '–'} | ${ratioJs ? `${fmt(ratioJs)}×` : '–'} | ${tput} | ${peak} |`,
     );
   }
   lines.push('');

@@ -7,7 +7,7 @@ const sizes = { full: { batch: 256, widths: [64, 256, 256, 1] }, smoke: { batch:
 export default {
   id: 'core.mlp-step',
   title: 'MLP 64-256-256-1, batch 256, Adam step',
-  configs: ['wasm', 'wasm-stock', 'cpu', 'cpu-stock'],
+  configs: ['wasm', 'wasm-js', 'wasm-stock', 'cpu', 'cpu-js', 'cpu-stock'],
   items: (scale) => sizes[scale].batch,
   itemName: 'samples',
   // forward 2*B*sum(in*out); backward twice that

@@ -9,7 +9,7 @@ const task = new URL('./tasks/mlp_task.mjs', import.meta.url);
 export default {
   id: 'core.mlp-train-workers',
   title: 'MLP 64-256-256-1 training, 16 Adam steps of batch 256, data-parallel replicas',
-  configs: ['wasm', 'wasm-x2'],
+  configs: ['wasm', 'wasm-x2', 'wasm-js', 'wasm-js-x2'],
   items: (scale) => sizes[scale].batch * sizes[scale].steps,
   itemName: 'samples',
   flops: (scale) => {

@@ -58,7 +58,7 @@ export default {
   id: 'diffusion-lm.mlmu-training',
   title: 'MLM-U training step: 2-layer dim-128 4-head Transformer, length 32, batch 64, Adam',
   // 'wasm-x2': two data-parallel replicas (core's train({ workers: 2 })), 32 sequences each per step
-  configs: ['wasm', 'wasm-x2', 'cpu'],
+  configs: ['wasm', 'wasm-x2', 'wasm-js', 'wasm-js-x2', 'cpu'],
   items: (scale) => sizes[scale].batch * sizes[scale].length,
   itemName: 'tokens',
   flops: (scale) => flopsPerStep(sizes[scale]),

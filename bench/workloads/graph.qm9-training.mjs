@@ -17,7 +17,7 @@ export default {
   title: 'QM9 GNN training step: 3 MPNN layers, hidden 64, batch 128 molecules, Adam',
   // 'wasm-x2': two data-parallel replicas in worker threads (core's train({ workers: 2, task })), each computing
   // the gradient of one shard of 64 molecules; one iteration is still one Adam step on all 128 molecules.
-  configs: ['wasm', 'wasm-x2', 'cpu'],
+  configs: ['wasm', 'wasm-x2', 'wasm-js', 'wasm-js-x2', 'cpu'],
   items: (scale) => sizes[scale].molecules,
   itemName: 'molecules',
   async setup({ backend, workers, scale }) {

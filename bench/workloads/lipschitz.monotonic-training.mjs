@@ -10,7 +10,7 @@ const sizes = { full: { batch: 1024, inputs: 4, hidden: [20, 20, 20] }, smoke: {
 export default {
   id: 'lipschitz.monotonic-training',
   title: 'Monotonic Lipschitz net 4-20-20-20-1 (full sort, λ=2), batch 1024, Adam step',
-  configs: ['wasm', 'wasm-stock', 'cpu', 'cpu-stock'],
+  configs: ['wasm', 'wasm-js', 'wasm-stock', 'cpu', 'cpu-js', 'cpu-stock'],
   items: (scale) => sizes[scale].batch,
   itemName: 'samples',
   async setup({ stock, scale }) {

@@ -9,7 +9,7 @@ const sizes = { full: { n: 256, d: 16, width: 1024 }, smoke: { n: 16, d: 16, wid
 export default {
   id: 'ntk.empirical',
   title: 'Empirical NTK, MLP 16-1024-1, 256 points (layer-wise)',
-  configs: ['wasm', 'wasm-stock', 'cpu', 'cpu-stock'],
+  configs: ['wasm', 'wasm-js', 'wasm-stock', 'cpu', 'cpu-js', 'cpu-stock'],
   items: (scale) => sizes[scale].n,
   itemName: 'points',
   async setup({ scale }) {

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type BackendPreference, initBackend } from '../engine/backend.js';
+import { nativeKernels } from '../engine/native.js';
 import { describe, NnphysError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { assertPositiveInteger } from '../validate.js';
@@ -51,6 +52,21 @@ function toHref(task: string | URL): string {
  * shards (up to float32 summation order). tfjs-wasm is single-threaded in Node; this is how to use more cores.
  */
 export async function trainParallel(options: ParallelTrainOptions): Promise<ParallelTrainResult> {
+  // The native accelerator is one library per process whose threads the replicas share: each replica's
+  // products get cores / replicas threads while training runs, and the replicas follow the main thread's
+  // choice of using it at all.
+  const native = nativeKernels();
+  const threads = native?.info().threads ?? 1;
+  const replicas = options.workers;
+  if (native && Number.isInteger(replicas) && replicas > 1) native.setNumThreads(Math.max(1, Math.floor(threads / replicas)));
+  try {
+    return await runReplicas(options, native !== null);
+  } finally {
+    native?.setNumThreads(threads);
+  }
+}
+
+async function runReplicas(options: ParallelTrainOptions, useNative: boolean): Promise<ParallelTrainResult> {
   const { workers, epochs } = options;
   assertPositiveInteger(workers, 'train: workers');
   assertPositiveInteger(epochs, 'train: epochs');
@@ -75,7 +91,7 @@ export async function trainParallel(options: ParallelTrainOptions): Promise<Para
   const threads: Worker[] = [];
   const finished: Promise<void>[] = [];
   for (let r = 1; r < workers; r++) {
-    const w = new Worker(workerUrl, { workerData: { task: href, replica: r, replicas: workers, sab, epochs, optimizer, backend: backendPref, taskOptions: options.taskOptions } });
+    const w = new Worker(workerUrl, { workerData: { task: href, replica: r, replicas: workers, sab, epochs, optimizer, backend: backendPref, taskOptions: options.taskOptions, native: useNative } });
     threads.push(w);
     finished.push(
       new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 // The body of each worker thread in data-parallel training: its own backend, its own model replica.
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../engine/backend.js';
+import { setNativeEnabled } from '../engine/native.js';
 import { Barrier } from './barrier.js';
 import { type ParallelTaskFactory, runReplica } from './replica.js';
 
@@ -13,11 +14,14 @@ interface WorkerData {
   optimizer: Parameters<typeof runReplica>[1]['optimizer'];
   backend: 'wasm' | 'cpu' | 'auto';
   taskOptions: unknown;
+  /** Whether the main thread uses @nnphys/native (the replicas follow it). */
+  native: boolean;
 }
 
 async function main(): Promise<void> {
   const data = workerData as WorkerData;
   try {
+    setNativeEnabled(data.native);
     const backend = await initBackend(data.backend);
     const mod = (await import(data.task)) as { default?: ParallelTaskFactory; createTask?: ParallelTaskFactory };
     const factory = mod.default ?? mod.createTask;
