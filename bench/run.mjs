@@ -153,7 +153,7 @@ function toMarkdown(report) {
   lines.push(`# nnphys benchmarks, ${report.date}${report.scale !== 'full' ? ` (scale: ${report.scale})` : ''}`);
   lines.push('');
   lines.push(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memGiB} GiB, Node ${report.machine.node}; tfjs-core ${report.versions.tfjs}; @nnphys/native: ${report.versions.native}. Median of ${report.reps} repetitions, warm-up excluded; spread is min–max.`);
-  lines.push('Ratios > 1 mean nnphys is faster. Configs: \`wasm\`/\`cpu\` = nnphys kernels with the @nnphys/native accelerator, \`-js\` = without it (tfjs + JS kernels only), \`-stock\` = stock tfjs kernels, \`-x2\` = two data-parallel replicas. "vs stock": same backend with stock tfjs kernels. "vs PyTorch": PyTorch CPU (same model, shapes and steps).');
+  lines.push('Ratios > 1 mean nnphys is faster. Configs: `wasm`/`cpu` = nnphys kernels with the @nnphys/native accelerator, `-js` = without it (tfjs + JS kernels only), `-stock` = stock tfjs kernels, `-x2` = two data-parallel replicas. "vs stock": same backend with stock tfjs kernels. "vs PyTorch": PyTorch CPU (same model, shapes and steps).');
   lines.push('');
   lines.push('| workload | nnphys (ms/iter) | config | JS only (ms/iter) | stock (ms/iter) | vs stock | PyTorch (ms/iter) | vs PyTorch | vs PyTorch, JS only | throughput | % of 1-core peak |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
