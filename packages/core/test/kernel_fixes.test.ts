@@ -237,3 +237,29 @@ describe.each(['cpu', 'wasm'] as const)('native accelerator on %s', (backend) =>
     tf.dispose([a, b]);
   });
 });
+
+describe('shared Identity on wasm', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  test('a clone shares the data, survives the original, and frees it with the last reference', () => {
+    const before = tf.memory();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    const z = tf.clone(y);
+    expect(y.dataId).toBe(x.dataId);
+    expect(z.dataId).toBe(x.dataId);
+    expect(tf.memory().numDataBuffers - before.numDataBuffers).toBe(1); // one buffer for three tensors
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    const w = tf.add(y, 1);
+    y.dispose();
+    expect(Array.from(z.dataSync())).toEqual([1, 2, 3]);
+    z.dispose();
+    expect(Array.from(w.dataSync())).toEqual([2, 3, 4]);
+    w.dispose();
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+  });
+});
