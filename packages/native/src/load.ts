@@ -27,6 +27,10 @@ export interface NativeKernels {
     b: Float32Array, bOffset: number, bBatch: number, bRow: number, bCol: number,
     c: Float32Array, cOffset: number, cBatch: number,
   ): void;
+  /** y = gelu(x) = x Phi(x) (erf form; |error| ~ 3e-7 relative), x and y of equal length. */
+  geluForward(x: Float32Array, y: Float32Array): void;
+  /** dx = dy * gelu'(x) = dy * (Phi(x) + x phi(x)). */
+  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   info(): NativeInfo;
   /** Threads for later calls (1..256). */
   setNumThreads(threads: number): void;
