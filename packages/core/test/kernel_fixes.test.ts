@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkGradients, initBackend, installKernelFixes, kernelFixesInstalled, NnphysError, nativeStatus, Random, setNativeEnabled, uninstallKernelFixes } from '../src/index.js';
+import { checkGradients, gatherRows, initBackend, segmentSum, installKernelFixes, kernelFixesInstalled, NnphysError, nativeStatus, Random, setNativeEnabled, uninstallKernelFixes } from '../src/index.js';
 import { maxAbs, maxAbsDiff, randomMatrix, refGather, refMatMul, refSegmentReduce } from './reference.js';
 
 function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
@@ -226,6 +226,25 @@ describe.each(['cpu', 'wasm'] as const)('native accelerator on %s', (backend) =>
       expect(maxAbsDiff(fast.dataSync(), Float64Array.from(plain.dataSync()))).toBeLessThan(1e-5 * Math.sqrt(k) * 4);
       tf.dispose([a, b, fast, plain]);
     }
+  });
+
+  test('segment sums, row gathers and bias-gradient sums are bitwise the same with and without the native kernels', () => {
+    const rng = new Random(23);
+    const [E, F, N] = [700, 37, 90];
+    const x = tf.tensor2d(Float32Array.from({ length: E * F }, () => rng.normal()), [E, F]);
+    const ids = tf.tensor1d(Int32Array.from({ length: E }, (_, e) => (e % 11 === 0 ? -1 : Math.floor(rng.uniform() * N))), 'int32');
+    const rows = tf.tensor1d(Int32Array.from({ length: 300 }, () => Math.floor(rng.uniform() * E)), 'int32');
+    const run = () => [segmentSum(x, ids, N), gatherRows(x, rows), tf.sum(x, 0)].map((t) => {
+      const v = Array.from(t.dataSync());
+      t.dispose();
+      return v;
+    });
+    const fast = run();
+    setNativeEnabled(false);
+    const plain = run();
+    setNativeEnabled(true);
+    expect(fast).toEqual(plain);
+    tf.dispose([x, ids, rows]);
   });
 
   test('gradients through the native matMul pass a finite-difference check', () => {

@@ -1,7 +1,8 @@
 #include "register.h"
 
 int nnphys_register_elementwise(napi_env env, napi_value exports);
+int nnphys_register_rows(napi_env env, napi_value exports);
 
 int nnphys_register_kernels(napi_env env, napi_value exports) {
-  return nnphys_register_elementwise(env, exports);
+  return nnphys_register_elementwise(env, exports) && nnphys_register_rows(env, exports);
 }

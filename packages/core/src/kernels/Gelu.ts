@@ -13,11 +13,6 @@ import { type KernelArgs, withArrays } from './arrays.js';
 export const Gelu = 'NnphysGelu';
 export const GeluGrad = 'NnphysGeluGrad';
 
-interface ExtraKernels {
-  geluForward?: (x: Float32Array, y: Float32Array) => void;
-  geluBackward?: (x: Float32Array, dy: Float32Array, dx: Float32Array) => void;
-}
-
 /** Phi(x) and phi(x) in float64 (A&S 7.1.26 for erf). */
 function normal(x: number): [number, number] {
   const z = Math.abs(x) * Math.SQRT1_2;
@@ -31,7 +26,7 @@ function normal(x: number): [number, number] {
 export function geluKernel(backendName: string): KernelConfig {
   const kernelFunc = ({ inputs, backend }: KernelArgs): TensorInfo => {
     const { x } = inputs as { x: TensorInfo };
-    const native = nativeKernels() as ExtraKernels | null;
+    const native = nativeKernels();
     const [out] = withArrays(backendName, backend, [x], [{ shape: x.shape, dtype: 'float32', overwritten: true }], ([xa], [ya]) => {
       const xs = xa as Float32Array;
       const ys = ya as Float32Array;
@@ -46,7 +41,7 @@ export function geluKernel(backendName: string): KernelConfig {
 export function geluGradKernel(backendName: string): KernelConfig {
   const kernelFunc = ({ inputs, backend }: KernelArgs): TensorInfo => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const native = nativeKernels() as ExtraKernels | null;
+    const native = nativeKernels();
     const [out] = withArrays(backendName, backend, [x, dy], [{ shape: x.shape, dtype: 'float32', overwritten: true }], ([xa, dya], [dxa]) => {
       const xs = xa as Float32Array;
       const dys = dya as Float32Array;
