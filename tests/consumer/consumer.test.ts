@@ -50,7 +50,8 @@ describe('consumer install from packed tarballs', () => {
         if (t !== 'package.json') expect(files, `${name} exports ${t} but the tarball lacks it`).toContain(t);
       }
       expect(JSON.stringify(pkg)).not.toMatch(/workspace:/);
-      expect(pkg.peerDependencies?.['@tensorflow/tfjs-core'], `${name} must have tfjs-core as a peer`).toBeDefined();
+      // @nnphys/native works on typed arrays and needs no tensor engine.
+      if (name !== '@nnphys/native') expect(pkg.peerDependencies?.['@tensorflow/tfjs-core'], `${name} must have tfjs-core as a peer`).toBeDefined();
     }
   });
 
@@ -73,5 +74,29 @@ describe('consumer install from packed tarballs', () => {
     expect(esm).toMatch(snippet.expect);
     const cjs = run('node', ['cjs.cjs'], dir).trim().split('\n').pop() ?? '';
     expect(cjs).toMatch(snippet.expect);
+  });
+
+  test('@nnphys/core finds @nnphys/native installed beside it and runs its products on it', () => {
+    const core = packed['@nnphys/core'];
+    const native = packed['@nnphys/native'];
+    expect(core && native, 'core and native must be packed').toBeTruthy();
+    if (!core || !native) return;
+    const dir = join(work, 'core-with-native');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: { '@nnphys/core': `file:${core.tarball}`, '@nnphys/native': `file:${native.tarball}`, '@tensorflow/tfjs-core': '^4.22.0' }, overrides: { '@nnphys/native': `file:${native.tarball}` } }, null, 2));
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+    writeFileSync(
+      join(dir, 'check.mjs'),
+      `
+      import * as tf from '@tensorflow/tfjs-core';
+      import { initBackend, nativeStatus } from '@nnphys/core';
+      await initBackend('wasm');
+      const s = nativeStatus();
+      const y = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]]), false, true);
+      console.log(s.available, s.enabled, JSON.stringify(y.arraySync()));
+    `,
+    );
+    const line = run('node', ['check.mjs'], dir).trim().split('\n').pop();
+    expect(line).toBe('true true [[17,23],[39,53]]');
   });
 });

@@ -1,6 +1,24 @@
 // One small computation per package, run from a clean install of its tarball, as ESM and as CJS.
 // `mod` is the package; each snippet returns a short string the test checks.
 export const smoke: Record<string, { esm: string; cjs: string; expect: RegExp }> = {
+  '@nnphys/native': {
+    // The install script compiled the addon with the machine's C compiler.
+    esm: `
+      import { loadNative, matMul, nativeUnavailableReason } from '@nnphys/native';
+      const native = loadNative();
+      if (!native) throw new Error(nativeUnavailableReason());
+      const c = matMul({ data: Float32Array.of(1, 2, 3, 4), rows: 2, cols: 2 }, { data: Float32Array.of(5, 6, 7, 8), rows: 2, cols: 2, transpose: true });
+      console.log(native.info().threads > 0, Array.from(c).join(','));
+    `,
+    cjs: `
+      const { loadNative, matMul, nativeUnavailableReason } = require('@nnphys/native');
+      const native = loadNative();
+      if (!native) throw new Error(nativeUnavailableReason());
+      const c = matMul({ data: Float32Array.of(1, 2, 3, 4), rows: 2, cols: 2 }, { data: Float32Array.of(5, 6, 7, 8), rows: 2, cols: 2, transpose: true });
+      console.log(native.info().threads > 0, Array.from(c).join(','));
+    `,
+    expect: /^true 17,23,39,53$/,
+  },
   '@nnphys/core': {
     esm: `
       import * as tf from '@tensorflow/tfjs-core';
