@@ -392,7 +392,8 @@ describe('fused kernel path on @nnphys/native', () => {
       // recursion (three ReLU layers, each a few ulps of amplification) that leaves a few ulps (measured
       // <= 1.5e-15) relative to the scale sqrt(K(x,x) K(x',x')), which bounds |K(x,x')| (Cauchy-Schwarz);
       // 1e-13 is ~450 ulps. Entries much smaller than their scale (cancellation in J1 near rho = -1, or
-      // a leaky-ReLU NTK passing through zero) carry that absolute error, so they are held to the scale.
+      // a leaky-ReLU NTK passing through zero) carry that absolute error, so only entries of at least 5% of
+      // their scale (relative error <= 20x the scaled one; measured <= 2.7e-15) are also held to 1e-13 relative.
       let worstScaled = 0;
       let worstRelative = 0;
       for (let i = 0; i < n; i++) {
@@ -401,7 +402,7 @@ describe('fused kernel path on @nnphys/native', () => {
           const scale = Math.sqrt((b[i * n + i] as number) * (b[j * n + j] as number));
           const err = Math.abs((a[i * n + j] as number) - v);
           worstScaled = Math.max(worstScaled, err / (scale + 1e-300));
-          if (v !== 0 && Math.abs(v) >= 1e-3 * scale) worstRelative = Math.max(worstRelative, err / Math.abs(v));
+          if (v !== 0 && Math.abs(v) >= 0.05 * scale) worstRelative = Math.max(worstRelative, err / Math.abs(v));
         }
       }
       expect(worstScaled, key).toBeLessThan(1e-13);
