@@ -48,6 +48,7 @@ export interface Architecture extends Layer {
    * that addon is installed and enabled (Node), else in JavaScript.
    */
   kernel(x1: number[][], x2?: number[][], options?: KernelOptions & { format?: 'rows' }): KernelMatrices;
+  kernel(x1: number[][], options: KernelOptions & { format?: 'rows' }): KernelMatrices;
   /** The same kernels as row-major Float64Arrays (x2 may be omitted or undefined). */
   kernel(x1: number[][], options: KernelOptions & { format: 'float64' }): Float64KernelMatrices;
   kernel(x1: number[][], x2: number[][] | undefined, options: KernelOptions & { format: 'float64' }): Float64KernelMatrices;
