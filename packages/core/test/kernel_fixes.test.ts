@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkGradients, initBackend, installKernelFixes, kernelFixesInstalled, NnphysError, nativeStatus, Random, setNativeEnabled, uninstallKernelFixes } from '../src/index.js';
+import { checkGradients, gatherRows, initBackend, segmentSum, installKernelFixes, kernelFixesInstalled, NnphysError, nativeStatus, Random, setNativeEnabled, uninstallKernelFixes } from '../src/index.js';
 import { maxAbs, maxAbsDiff, randomMatrix, refGather, refMatMul, refSegmentReduce } from './reference.js';
 
 function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
@@ -228,6 +228,25 @@ describe.each(['cpu', 'wasm'] as const)('native accelerator on %s', (backend) =>
     }
   });
 
+  test('segment sums, row gathers and bias-gradient sums are bitwise the same with and without the native kernels', () => {
+    const rng = new Random(23);
+    const [E, F, N] = [700, 37, 90];
+    const x = tf.tensor2d(Float32Array.from({ length: E * F }, () => rng.normal()), [E, F]);
+    const ids = tf.tensor1d(Int32Array.from({ length: E }, (_, e) => (e % 11 === 0 ? -1 : Math.floor(rng.uniform() * N))), 'int32');
+    const rows = tf.tensor1d(Int32Array.from({ length: 300 }, () => Math.floor(rng.uniform() * E)), 'int32');
+    const run = () => [segmentSum(x, ids, N), gatherRows(x, rows), tf.sum(x, 0)].map((t) => {
+      const v = Array.from(t.dataSync());
+      t.dispose();
+      return v;
+    });
+    const fast = run();
+    setNativeEnabled(false);
+    const plain = run();
+    setNativeEnabled(true);
+    expect(fast).toEqual(plain);
+    tf.dispose([x, ids, rows]);
+  });
+
   test('gradients through the native matMul pass a finite-difference check', () => {
     const rng = new Random(22);
     const a = tf.tensor(Float32Array.from({ length: 2 * 4 * 3 }, () => rng.normal()), [2, 4, 3]);
@@ -235,5 +254,31 @@ describe.each(['cpu', 'wasm'] as const)('native accelerator on %s', (backend) =>
     const result = checkGradients((x, y) => tf.sum(tf.square(tf.matMul(x, y))), [a, b]);
     expect(result.maxRelativeError).toBeLessThan(2e-2);
     tf.dispose([a, b]);
+  });
+});
+
+describe('shared Identity on wasm', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  test('a clone shares the data, survives the original, and frees it with the last reference', () => {
+    const before = tf.memory();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    const z = tf.clone(y);
+    expect(y.dataId).toBe(x.dataId);
+    expect(z.dataId).toBe(x.dataId);
+    expect(tf.memory().numDataBuffers - before.numDataBuffers).toBe(1); // one buffer for three tensors
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    const w = tf.add(y, 1);
+    y.dispose();
+    expect(Array.from(z.dataSync())).toEqual([1, 2, 3]);
+    z.dispose();
+    expect(Array.from(w.dataSync())).toEqual([2, 3, 4]);
+    w.dispose();
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
   });
 });

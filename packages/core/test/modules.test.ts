@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { checkGradients, gelu, initBackend, initWeights, Linear, MLP, Module, NnphysError, seed, silu } from '../src/index.js';
+import { checkGradients, gelu, initBackend, setNativeEnabled, initWeights, Linear, MLP, Module, NnphysError, seed, silu } from '../src/index.js';
 
 describe.each(['cpu', 'wasm'] as const)('modules on %s', (backend) => {
   beforeAll(async () => {
@@ -89,6 +89,43 @@ describe.each(['cpu', 'wasm'] as const)('modules on %s', (backend) => {
     for (const [i, v] of gelu(x).dataSync().entries()) expect(v).toBeCloseTo(0.5 * xs[i]! * (1 + erf(xs[i]! / Math.SQRT2)), 5);
     for (const [i, v] of silu(x).dataSync().entries()) expect(v).toBeCloseTo(xs[i]! / (1 + Math.exp(-xs[i]!)), 5);
     expect(checkGradients((x) => tf.sum(gelu(x)), [x]).maxRelativeError).toBeLessThan(1e-2);
+  });
+
+  test('gelu: the fused kernels (native, and their JS fallback) equal the float64 definition, forward and backward', () => {
+    const erf = (z: number): number => {
+      // series for |z| < 3.6 (x in [-5, 5]); float64 cancellation stays below 1e-10 there
+      let s = 0;
+      let term = z;
+      for (let n = 0; n < 200; n++) {
+        s += term / (2 * n + 1);
+        term *= (-z * z) / (n + 1);
+      }
+      return (2 / Math.sqrt(Math.PI)) * s;
+    };
+    const values = Array.from({ length: 201 }, (_, i) => -5 + i * 0.05);
+    const x = tf.tensor1d(values);
+    const upstream = tf.tensor1d(values.map((_, i) => 1 + (i % 3)));
+    const runs: Record<string, [Float32Array, Float32Array]> = {};
+    for (const mode of ['native', 'js-kernel', 'composite'] as const) {
+      setNativeEnabled(mode === 'native');
+      const fwd = mode === 'js-kernel' ? (v: tf.Tensor) => tf.engine().runKernel('NnphysGelu', { x: v }) as tf.Tensor : gelu;
+      const y = fwd(x);
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(fwd(v), upstream)))(x);
+      runs[mode] = [y.dataSync() as Float32Array, g.dataSync() as Float32Array];
+      tf.dispose([y, g]);
+    }
+    setNativeEnabled(true);
+    // A&S 7.1.26 has |erf error| <= 1.5e-7; in float32 the results stay within ~5e-7 of the definition.
+    for (const [mode, [y, g]] of Object.entries(runs)) {
+      values.forEach((v, i) => {
+        const cdf = 0.5 * (1 + erf(v / Math.SQRT2));
+        const pdf = Math.exp((-v * v) / 2) / Math.sqrt(2 * Math.PI);
+        const w = 1 + (i % 3);
+        expect(Math.abs((y[i] as number) - v * cdf), `${mode} gelu(${v})`).toBeLessThan(1e-6 * Math.max(1, Math.abs(v)));
+        expect(Math.abs((g[i] as number) - w * (cdf + v * pdf)), `${mode} gelu'(${v})`).toBeLessThan(2e-6 * w);
+      });
+    }
+    tf.dispose([x, upstream]);
   });
 
   test('bad options and inputs throw NnphysError naming the argument', () => {

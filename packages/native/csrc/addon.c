@@ -6,6 +6,7 @@
  * copies): views into tfjs-backend-wasm's heap work as well as plain arrays.
  */
 #include "gemm.h"
+#include "pool.h"
 #include "napi_util.h"
 #include "register.h"
 

@@ -2,20 +2,19 @@
  * Packed, cache-blocked SGEMM in the style of BLIS/GotoBLAS:
  *   for each kc-block of the shared dimension:
  *     pack B[kc, n] into NR-wide column panels (shared by all threads),
- *     split the output into (row block x column chunk) tiles over threads;
- *     each thread packs its MR-high row panels of A and runs the MR x NR
- *     micro-kernel over them.
+ *     split the output into (row block x column chunk) tiles, run as the
+ *     tasks of a parallel loop (pool.c); each task packs its MR-high row
+ *     panels of A and runs the MR x NR micro-kernel over them.
  * Transposes are strides in the packing, never a separate copy.
  * The AVX2+FMA micro-kernel is selected at run time; a portable C kernel
  * (auto-vectorised) runs elsewhere.
  */
 #include "gemm.h"
 
+#include "pool.h"
+
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 #define NNPHYS_X86 1
@@ -26,22 +25,6 @@
 #define KC 256
 #define MC 96 /* multiple of MR */
 #define NC_PANELS 16 /* column panels per tile: 256 columns */
-
-static int g_threads = 0; /* 0: not yet decided */
-
-int nnphys_num_threads(void) {
-  if (g_threads <= 0) {
-#ifdef _OPENMP
-    g_threads = omp_get_num_procs();
-#else
-    g_threads = 1;
-#endif
-    if (g_threads < 1) g_threads = 1;
-  }
-  return g_threads;
-}
-
-void nnphys_set_num_threads(int threads) { g_threads = threads < 1 ? 1 : threads; }
 
 typedef void (*micro_kernel_fn)(int64_t kb, const float *a, const float *b, float *c, int64_t ldc, int accumulate, int mr,
                                 int nr);
@@ -223,84 +206,168 @@ static void gemm_serial(int64_t m, int64_t n, int64_t k, const float *a, int64_t
   }
 }
 
-/* One product spread over the threads: tiles of (row block x column chunk). */
+/* Per-thread packing buffers, grown on demand (thread-local: tasks of a loop may run on any thread). */
+static __thread float *tl_apack = 0;
+static __thread float *tl_bpack = 0;
+static __thread int64_t tl_bpack_size = 0;
+
+static float *thread_apack(void) {
+  if (!tl_apack) tl_apack = aligned_floats(MC * KC);
+  return tl_apack;
+}
+
+static float *thread_bpack(int64_t count) {
+  if (tl_bpack_size < count) {
+    free(tl_bpack);
+    tl_bpack = aligned_floats(count);
+    tl_bpack_size = count;
+  }
+  return tl_bpack;
+}
+
+typedef struct {
+  int64_t m, n, k, k0, kb, mc, nChunks, panels;
+  const float *a, *b;
+  int64_t aRow, aCol, bRow, bCol;
+  float *c, *bpack;
+} tile_job;
+
+static void pack_b_task(void *ctx, int64_t chunk) {
+  const tile_job *j = (const tile_job *)ctx;
+  const int64_t p0 = chunk * 4;
+  const int64_t p1 = p0 + 4 < j->panels ? p0 + 4 : j->panels;
+  pack_b(j->b, j->bRow, j->bCol, j->k0, j->kb, j->n, p0, p1, j->bpack);
+}
+
+static void tile_task(void *ctx, int64_t t) {
+  const tile_job *j = (const tile_job *)ctx;
+  const micro_kernel_fn kernel = micro();
+  const int64_t i0 = (t / j->nChunks) * j->mc;
+  const int64_t mb = j->m - i0 < j->mc ? j->m - i0 : j->mc;
+  const int64_t pBegin = (t % j->nChunks) * NC_PANELS;
+  const int64_t pEnd = pBegin + NC_PANELS < j->panels ? pBegin + NC_PANELS : j->panels;
+  float *apack = thread_apack();
+  pack_a(j->a, j->aRow, j->aCol, i0, mb, j->k0, j->kb, apack);
+  for (int64_t p = pBegin; p < pEnd; p++) {
+    const int64_t nr = j->n - p * NR < NR ? j->n - p * NR : NR;
+    for (int64_t r = 0; r < mb; r += MR) {
+      const int64_t mr = mb - r < MR ? mb - r : MR;
+      kernel(j->kb, apack + r * j->kb, j->bpack + p * j->kb * NR, j->c + (i0 + r) * j->n + p * NR, j->n, j->k0 > 0, (int)mr, (int)nr);
+    }
+  }
+}
+
+/* One product spread over the threads: per kc-block, B packed in parallel, then (row block x column chunk) tiles. */
 static void gemm_parallel(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow, int64_t aCol, const float *b,
                           int64_t bRow, int64_t bCol, float *c, int threads) {
-  const micro_kernel_fn kernel = micro();
-  const int64_t panels = (n + NR - 1) / NR;
-  /* Row blocks small enough that there are at least two tiles per thread. */
-  int64_t mc = (m + 2 * threads - 1) / (2 * threads);
+  tile_job j;
+  j.m = m;
+  j.n = n;
+  j.k = k;
+  j.a = a;
+  j.b = b;
+  j.aRow = aRow;
+  j.aCol = aCol;
+  j.bRow = bRow;
+  j.bCol = bCol;
+  j.c = c;
+  j.panels = (n + NR - 1) / NR;
+  /* Row blocks small enough for at least three tiles per thread, so a late helper still finds work. */
+  int64_t mc = (m + 3 * threads - 1) / (3 * threads);
   mc = ((mc + MR - 1) / MR) * MR;
   if (mc > MC) mc = MC;
   if (mc < MR) mc = MR;
-  const int64_t mBlocks = (m + mc - 1) / mc;
-  const int64_t nChunks = (panels + NC_PANELS - 1) / NC_PANELS;
-  const int64_t tiles = mBlocks * nChunks;
+  j.mc = mc;
+  j.nChunks = (j.panels + NC_PANELS - 1) / NC_PANELS;
+  const int64_t tiles = ((m + mc - 1) / mc) * j.nChunks;
   const int64_t kFirst = k < KC ? k : KC;
-  float *bpack = aligned_floats(panels * NR * kFirst);
-#pragma omp parallel num_threads(threads)
-  {
-    float *apack = aligned_floats(MC * KC);
-    for (int64_t k0 = 0; k0 < k; k0 += KC) {
-      const int64_t kb = k - k0 < KC ? k - k0 : KC;
-#pragma omp for schedule(static)
-      for (int64_t p = 0; p < panels; p++) pack_b(b, bRow, bCol, k0, kb, n, p, p + 1, bpack);
-      /* implicit barrier: B is packed */
-#pragma omp for schedule(dynamic, 1)
-      for (int64_t t = 0; t < tiles; t++) {
-        const int64_t i0 = (t / nChunks) * mc;
-        const int64_t mb = m - i0 < mc ? m - i0 : mc;
-        const int64_t pBegin = (t % nChunks) * NC_PANELS;
-        const int64_t pEnd = pBegin + NC_PANELS < panels ? pBegin + NC_PANELS : panels;
-        pack_a(a, aRow, aCol, i0, mb, k0, kb, apack);
-        for (int64_t p = pBegin; p < pEnd; p++) {
-          const int64_t nr = n - p * NR < NR ? n - p * NR : NR;
-          for (int64_t r = 0; r < mb; r += MR) {
-            const int64_t mr = mb - r < MR ? mb - r : MR;
-            kernel(kb, apack + r * kb, bpack + p * kb * NR, c + (i0 + r) * n + p * NR, n, k0 > 0, (int)mr, (int)nr);
-          }
-        }
-      }
-      /* implicit barrier: the next kc-block overwrites bpack */
-    }
-    free(apack);
+  float *bpack = aligned_floats(j.panels * NR * kFirst);
+  j.bpack = bpack;
+  for (int64_t k0 = 0; k0 < k; k0 += KC) {
+    j.k0 = k0;
+    j.kb = k - k0 < KC ? k - k0 : KC;
+    nnphys_parallel_for((j.panels + 3) / 4, pack_b_task, &j);
+    nnphys_parallel_for(tiles, tile_task, &j);
   }
   free(bpack);
 }
 
-/* Below this many multiply-adds per product, waking a second thread costs more than it saves. */
-#define PARALLEL_MIN_MACS (48 * 1024)
+typedef struct {
+  int64_t m, n, k;
+  const float *a, *b;
+  int64_t aBatch, aRow, aCol, bBatch, bRow, bCol, cBatch;
+  float *c;
+} batch_job;
+
+static void batch_task(void *ctx, int64_t t) {
+  const batch_job *j = (const batch_job *)ctx;
+  const int64_t panels = (j->n + NR - 1) / NR;
+  const int64_t kFirst = j->k < KC ? (j->k > 0 ? j->k : 1) : KC;
+  gemm_serial(j->m, j->n, j->k, j->a + t * j->aBatch, j->aRow, j->aCol, j->b + t * j->bBatch, j->bRow, j->bCol, j->c + t * j->cBatch,
+              thread_bpack(panels * NR * kFirst), thread_apack());
+}
+
+/*
+ * A product with a long shared dimension and a small output (weight gradients x^T dy: [features, rows] x
+ * [rows, features]): split k into chunks, one partial product per task into its own buffer, then add them up.
+ */
+typedef struct {
+  int64_t m, n, k, chunk;
+  const float *a, *b;
+  int64_t aRow, aCol, bRow, bCol;
+  float *partials;
+} ksplit_job;
+
+static void ksplit_task(void *ctx, int64_t t) {
+  const ksplit_job *j = (const ksplit_job *)ctx;
+  const int64_t k0 = t * j->chunk;
+  const int64_t kb = j->k - k0 < j->chunk ? j->k - k0 : j->chunk;
+  const int64_t panels = (j->n + NR - 1) / NR;
+  gemm_serial(j->m, j->n, kb, j->a + k0 * j->aCol, j->aRow, j->aCol, j->b + k0 * j->bRow, j->bRow, j->bCol, j->partials + t * j->m * j->n,
+              thread_bpack(panels * NR * (kb < KC ? kb : KC)), thread_apack());
+}
+
+static void gemm_ksplit(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow, int64_t aCol, const float *b, int64_t bRow,
+                        int64_t bCol, float *c, int threads) {
+  int64_t parts = 2 * (int64_t)threads;
+  int64_t chunk = (k + parts - 1) / parts;
+  parts = (k + chunk - 1) / chunk;
+  float *partials = aligned_floats(parts * m * n);
+  ksplit_job j = {m, n, k, chunk, a, b, aRow, aCol, bRow, bCol, partials};
+  nnphys_parallel_for(parts, ksplit_task, &j);
+  const int64_t size = m * n;
+  memcpy(c, partials, (size_t)size * sizeof(float));
+  for (int64_t t = 1; t < parts; t++) {
+    const float *p = partials + t * size;
+    for (int64_t i = 0; i < size; i++) c[i] += p[i];
+  }
+  free(partials);
+}
+
+/* Below this many multiply-adds per call, handing tasks to a second thread costs more than it saves. */
+#define PARALLEL_MIN_MACS (64 * 1024)
 
 void nnphys_sgemm(int64_t batch, int64_t m, int64_t n, int64_t k, const float *a, int64_t aBatch, int64_t aRow, int64_t aCol,
                   const float *b, int64_t bBatch, int64_t bRow, int64_t bCol, float *c, int64_t cBatch) {
   if (batch <= 0 || m <= 0 || n <= 0) return;
   const int threads = nnphys_num_threads();
   const int64_t macs = m * n * k;
-  const int64_t panels = (n + NR - 1) / NR;
-  const int64_t kFirst = k < KC ? (k > 0 ? k : 1) : KC;
-  if (threads > 1 && batch >= 2 * threads && macs * batch >= PARALLEL_MIN_MACS) {
-    /* Many products: one whole product per thread at a time. */
-#pragma omp parallel num_threads(threads)
-    {
-      float *bpack = aligned_floats(panels * NR * kFirst);
-      float *apack = aligned_floats(MC * KC);
-#pragma omp for schedule(dynamic, 1)
-      for (int64_t t = 0; t < batch; t++)
-        gemm_serial(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, bpack, apack);
-      free(bpack);
-      free(apack);
-    }
+  const int parallel = threads > 1 && macs * batch >= PARALLEL_MIN_MACS;
+  if (parallel && batch >= 2 * threads) {
+    /* Many products: whole products are the tasks. */
+    batch_job j = {m, n, k, a, b, aBatch, aRow, aCol, bBatch, bRow, bCol, cBatch, c};
+    nnphys_parallel_for(batch, batch_task, &j);
     return;
   }
-  if (threads > 1 && macs >= PARALLEL_MIN_MACS && k > 0) {
+  if (parallel && k >= 8 * (m > n ? m : n) && m * n <= 128 * 128) {
+    for (int64_t t = 0; t < batch; t++) gemm_ksplit(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, threads);
+    return;
+  }
+  if (parallel && macs >= PARALLEL_MIN_MACS / 2 && k > 0) {
     for (int64_t t = 0; t < batch; t++)
       gemm_parallel(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, threads);
     return;
   }
-  float *bpack = aligned_floats(panels * NR * kFirst);
-  float *apack = aligned_floats(MC * KC);
-  for (int64_t t = 0; t < batch; t++)
-    gemm_serial(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, bpack, apack);
-  free(bpack);
-  free(apack);
+  batch_job j = {m, n, k, a, b, aBatch, aRow, aCol, bBatch, bRow, bCol, cBatch, c};
+  for (int64_t t = 0; t < batch; t++) batch_task(&j, t);
 }

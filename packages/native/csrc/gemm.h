@@ -18,7 +18,5 @@ void nnphys_sgemm(int64_t batch, int64_t m, int64_t n, int64_t k,
 
 /* Which micro-kernel runs: "avx2-fma" or "generic". */
 const char *nnphys_gemm_kernel_name(void);
-int nnphys_num_threads(void);
-void nnphys_set_num_threads(int threads);
 
 #endif

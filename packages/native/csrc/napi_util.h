@@ -42,7 +42,7 @@ static inline int get_array(napi_env env, napi_value v, napi_typedarray_type wan
   char msg[256];
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
       napi_get_typedarray_info(env, v, &type, &len, data, &buffer, &offset) != napi_ok || type != want) {
-    snprintf(msg, sizeof msg, "%s: %s must be a %s", fn, name, want == napi_float32_array ? "Float32Array" : "Float64Array");
+    snprintf(msg, sizeof msg, "%s: %s must be a %s", fn, name, want == napi_float32_array ? "Float32Array" : want == napi_int32_array ? "Int32Array" : "Float64Array");
     napi_throw_type_error(env, NULL, msg);
     return 0;
   }

@@ -2,7 +2,7 @@
  * Analytic infinite-width NNGP and NTK kernels (float64) of a stack of
  * affine (dense) and abRelu (ReLU-family) rules, fused: for every pair of
  * inputs the Gram entry and the whole layer recursion are computed in one
- * pass, tiles of 64 x 64 pairs per OpenMP task, straight into the outputs.
+ * pass, one task of 64 rows at a time on the addon's thread pool (pool.h), straight into the outputs.
  * This is @nnphys/ntk's fused_kernel.ts in C, with the same floating-point
  * operations in the same order (no FMA contraction, no reassociation), so
  * the results differ from the JavaScript path only where libm's acos and
@@ -28,12 +28,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-#include "gemm.h" /* nnphys_num_threads */
 #include "napi_util.h"
+#include "pool.h"
 
 #define NTK_TILE 64
 #define NTK_AFFINE 0
@@ -91,9 +87,98 @@ static void activation_variances(const ntk_rule *rules, int64_t nRules, const do
   }
 }
 
+typedef struct {
+  int64_t n1, n2, d;
+  const double *x1, *xt, *var1, *var2;
+  const ntk_rule *rules;
+  int64_t nRules;
+  double *nngp, *ntk;
+  int symmetric;
+} ntk_job;
+
+/* Rows [64 tile, 64 tile + 64) against every column (columns j >= i when symmetric). */
+static void ntk_tile_task(void *ctx, int64_t tile) {
+  const ntk_job *job = ctx;
+  const int64_t n1 = job->n1, n2 = job->n2, d = job->d, nRules = job->nRules;
+  const double *x1 = job->x1, *xt = job->xt, *var1 = job->var1, *var2 = job->var2;
+  const ntk_rule *rules = job->rules;
+  double *nngp = job->nngp, *ntk = job->ntk;
+  const int symmetric = job->symmetric;
+  double bufK[NTK_TILE], bufT[NTK_TILE], bufS[NTK_TILE], bufR[NTK_TILE], bufA[NTK_TILE];
+  const int64_t bi = tile * NTK_TILE;
+  const int64_t iEnd = bi + NTK_TILE < n1 ? bi + NTK_TILE : n1;
+  for (int64_t bj = symmetric ? bi : 0; bj < n2; bj += NTK_TILE) {
+    const int64_t jEnd = bj + NTK_TILE < n2 ? bj + NTK_TILE : n2;
+    for (int64_t i = bi; i < iEnd; i++) {
+      /* columns c0 <= j < jEnd of row i (the upper triangle only when symmetric) */
+      const int64_t c0 = symmetric && i > bj ? i : bj;
+      const int64_t m = jEnd - c0;
+      if (m <= 0) continue;
+      const double *xi = x1 + i * d;
+      for (int64_t t = 0; t < m; t++) bufK[t] = 0;
+      for (int64_t k = 0; k < d; k++) {
+        const double a = xi[k];
+        const double *col = xt + k * n2 + c0;
+        for (int64_t t = 0; t < m; t++) bufK[t] += a * col[t];
+      }
+      for (int64_t t = 0; t < m; t++) {
+        bufK[t] = bufK[t] / (double)d;
+        bufT[t] = 0;
+      }
+      int64_t act = 0;
+      for (int64_t l = 0; l < nRules; l++) {
+        const ntk_rule *r = &rules[l];
+        if (r->kind == NTK_AFFINE) {
+          const double w2 = r->p0, b2 = r->p1;
+          for (int64_t t = 0; t < m; t++) {
+            const double s12 = w2 * bufK[t] + b2;
+            bufK[t] = s12;
+            bufT[t] = w2 * bufT[t] + s12;
+          }
+        } else {
+          const double s11 = var1[act * n1 + i];
+          const double *v2 = var2 + act * n2 + c0;
+          act++;
+          /* Three passes (rho; acos; J0, J1 and the update) rather than one call per pair: independent
+           * divisions and square roots overlap and the acos loop is tight (1.25x faster measured); per pair
+           * the operations are those of ab_relu_pair, in the same order. */
+          for (int64_t t = 0; t < m; t++) {
+            const double sv = sqrt(s11 * v2[t]);
+            double rho = bufK[t] / sv;
+            rho = rho > 1 ? 1 : rho;
+            rho = rho < -1 ? -1 : rho;
+            bufS[t] = sv;
+            bufR[t] = sv > 0 ? rho : 0; /* NaN (0/0) would make acos slow; the value is unused then */
+          }
+          for (int64_t t = 0; t < m; t++) bufA[t] = acos(bufR[t]);
+          const double p0 = r->p0, p1 = r->p1, p2 = r->p2, p3 = r->p3, p4 = r->p4;
+          for (int64_t t = 0; t < m; t++) {
+            const double sv = bufS[t], rho = bufR[t], theta = bufA[t], s12 = bufK[t];
+            const double j0 = (NTK_PI - theta) * NTK_INV2PI;
+            const double j1 = sv * NTK_INV2PI * (sqrt(1 - rho * rho) + (NTK_PI - theta) * rho);
+            const double zero = p2 + p3 * ((s11 > 0 ? 0.5 : 0) + (v2[t] > 0 ? 0.5 : 0));
+            const int varies = sv > 0;
+            bufK[t] = varies ? p0 * s12 + p1 * j1 : 0;
+            bufT[t] = bufT[t] * (varies ? p4 + p1 * j0 : zero);
+          }
+        }
+      }
+      memcpy(nngp + i * n2 + c0, bufK, sizeof(double) * (size_t)m);
+      memcpy(ntk + i * n2 + c0, bufT, sizeof(double) * (size_t)m);
+      if (symmetric) {
+        /* Mirror: each (i, j >= i) belongs to exactly one tile, so the (j, i) writes of threads never collide. */
+        for (int64_t t = 0; t < m; t++) {
+          nngp[(c0 + t) * n2 + i] = bufK[t];
+          ntk[(c0 + t) * n2 + i] = bufT[t];
+        }
+      }
+    }
+  }
+}
+
 /* Returns 0 when out of memory (nothing written). */
 static int nnphys_ntk_fused(int64_t n1, int64_t n2, int64_t d, const double *x1, const double *x2, const ntk_rule *rules,
-                      int64_t nRules, double *nngp, double *ntk, int threads) {
+                      int64_t nRules, double *nngp, double *ntk) {
   const int symmetric = x2 == NULL;
   const double *xb = symmetric ? x1 : x2;
   int64_t acts = 0;
@@ -114,81 +199,12 @@ static int nnphys_ntk_fused(int64_t n1, int64_t n2, int64_t d, const double *x1,
   for (int64_t j = 0; j < n2; j++)
     for (int64_t k = 0; k < d; k++) xt[k * n2 + j] = xb[j * d + k];
 
+  ntk_job job = {n1, n2, d, x1, xt, var1, var2, rules, nRules, nngp, ntk, symmetric};
   const int64_t tiles = (n1 + NTK_TILE - 1) / NTK_TILE;
-  const int useThreads = (n1 * n2 >= 4 * NTK_TILE * NTK_TILE && threads > 1) ? threads : 1;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(useThreads)
-  for (int64_t tile = 0; tile < tiles; tile++) {
-    double bufK[NTK_TILE], bufT[NTK_TILE], bufS[NTK_TILE], bufR[NTK_TILE], bufA[NTK_TILE];
-    const int64_t bi = tile * NTK_TILE;
-    const int64_t iEnd = bi + NTK_TILE < n1 ? bi + NTK_TILE : n1;
-    for (int64_t bj = symmetric ? bi : 0; bj < n2; bj += NTK_TILE) {
-      const int64_t jEnd = bj + NTK_TILE < n2 ? bj + NTK_TILE : n2;
-      for (int64_t i = bi; i < iEnd; i++) {
-        /* columns c0 <= j < jEnd of row i (the upper triangle only when symmetric) */
-        const int64_t c0 = symmetric && i > bj ? i : bj;
-        const int64_t m = jEnd - c0;
-        if (m <= 0) continue;
-        const double *xi = x1 + i * d;
-        for (int64_t t = 0; t < m; t++) bufK[t] = 0;
-        for (int64_t k = 0; k < d; k++) {
-          const double a = xi[k];
-          const double *col = xt + k * n2 + c0;
-          for (int64_t t = 0; t < m; t++) bufK[t] += a * col[t];
-        }
-        for (int64_t t = 0; t < m; t++) {
-          bufK[t] = bufK[t] / (double)d;
-          bufT[t] = 0;
-        }
-        int64_t act = 0;
-        for (int64_t l = 0; l < nRules; l++) {
-          const ntk_rule *r = &rules[l];
-          if (r->kind == NTK_AFFINE) {
-            const double w2 = r->p0, b2 = r->p1;
-            for (int64_t t = 0; t < m; t++) {
-              const double s12 = w2 * bufK[t] + b2;
-              bufK[t] = s12;
-              bufT[t] = w2 * bufT[t] + s12;
-            }
-          } else {
-            const double s11 = var1[act * n1 + i];
-            const double *v2 = var2 + act * n2 + c0;
-            act++;
-            /* Three passes (rho; acos; J0, J1 and the update) rather than one call per pair: independent
-             * divisions and square roots overlap and the acos loop is tight (1.25x faster measured); per pair
-             * the operations are those of ab_relu_pair, in the same order. */
-            for (int64_t t = 0; t < m; t++) {
-              const double sv = sqrt(s11 * v2[t]);
-              double rho = bufK[t] / sv;
-              rho = rho > 1 ? 1 : rho;
-              rho = rho < -1 ? -1 : rho;
-              bufS[t] = sv;
-              bufR[t] = sv > 0 ? rho : 0; /* NaN (0/0) would make acos slow; the value is unused then */
-            }
-            for (int64_t t = 0; t < m; t++) bufA[t] = acos(bufR[t]);
-            const double p0 = r->p0, p1 = r->p1, p2 = r->p2, p3 = r->p3, p4 = r->p4;
-            for (int64_t t = 0; t < m; t++) {
-              const double sv = bufS[t], rho = bufR[t], theta = bufA[t], s12 = bufK[t];
-              const double j0 = (NTK_PI - theta) * NTK_INV2PI;
-              const double j1 = sv * NTK_INV2PI * (sqrt(1 - rho * rho) + (NTK_PI - theta) * rho);
-              const double zero = p2 + p3 * ((s11 > 0 ? 0.5 : 0) + (v2[t] > 0 ? 0.5 : 0));
-              const int varies = sv > 0;
-              bufK[t] = varies ? p0 * s12 + p1 * j1 : 0;
-              bufT[t] = bufT[t] * (varies ? p4 + p1 * j0 : zero);
-            }
-          }
-        }
-        memcpy(nngp + i * n2 + c0, bufK, sizeof(double) * (size_t)m);
-        memcpy(ntk + i * n2 + c0, bufT, sizeof(double) * (size_t)m);
-        if (symmetric) {
-          /* Mirror: each (i, j >= i) belongs to exactly one tile, so the (j, i) writes of threads never collide. */
-          for (int64_t t = 0; t < m; t++) {
-            nngp[(c0 + t) * n2 + i] = bufK[t];
-            ntk[(c0 + t) * n2 + i] = bufT[t];
-          }
-        }
-      }
-    }
-  }
+  if (n1 * n2 >= 4 * NTK_TILE * NTK_TILE)
+    nnphys_parallel_for(tiles, ntk_tile_task, &job);
+  else
+    for (int64_t tile = 0; tile < tiles; tile++) ntk_tile_task(&job, tile);
   free(xt);
   if (!symmetric) free(var2);
   free(var1);
@@ -288,7 +304,7 @@ static napi_value NtkFused(napi_env env, napi_callback_info info) {
       napi_throw_range_error(env, NULL, "ntkFused: d must be positive");
       return NULL;
     }
-    if (!nnphys_ntk_fused(n1, n2, d, x1, symmetric ? NULL : x2, rules, nRules, nngp, ntk, nnphys_num_threads())) {
+    if (!nnphys_ntk_fused(n1, n2, d, x1, symmetric ? NULL : x2, rules, nRules, nngp, ntk)) {
       free(rules);
       napi_throw_error(env, NULL, "ntkFused: out of memory");
       return NULL;

@@ -1,8 +1,10 @@
 #include "register.h"
 
+int nnphys_register_elementwise(napi_env env, napi_value exports);
+int nnphys_register_rows(napi_env env, napi_value exports);
 int nnphys_register_ntk_fused(napi_env env, napi_value exports); /* ntk_fused.c */
 
 int nnphys_register_kernels(napi_env env, napi_value exports) {
-  if (!nnphys_register_ntk_fused(env, exports)) return 0;
-  return 1;
+  return nnphys_register_elementwise(env, exports) && nnphys_register_rows(env, exports) &&
+         nnphys_register_ntk_fused(env, exports);
 }

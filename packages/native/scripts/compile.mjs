@@ -1,4 +1,4 @@
-// Compiles the Node-API addon (csrc/*.c) into build/nnphys_native.node with the system C compiler.
+// Compiles the Node-API addon (csrc/*.c) into build/nnphys_native.node with the system C compiler (C11, pthreads).
 // No node-gyp: the addon uses only Node-API, whose headers ship with Node (<prefix>/include/node).
 // `--optional` (the install script): a missing compiler or header prints a note and exits 0, since the
 // addon is an optional accelerator. The .node file is written to a temporary name and renamed, so an
@@ -47,14 +47,12 @@ mkdirSync(join(root, 'build'), { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
 const base = ['-O3', '-std=gnu11', '-fPIC', '-shared', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=nnphys_native', `-I${include}`];
 if (process.platform === 'darwin') base.push('-undefined', 'dynamic_lookup');
-// OpenMP gives the thread pool; without it (e.g. clang without libomp) the kernels run on one thread.
-const attempts = [[...base, '-fopenmp'], base];
+const attempts = [[...base, '-pthread']];
 let lastError = '';
 for (const flags of attempts) {
   try {
     execFileSync(cc, [...flags, '-o', tmp, ...sources, '-lm'], { stdio: ['ignore', 'pipe', 'pipe'] });
     renameSync(tmp, out);
-    if (!flags.includes('-fopenmp')) console.warn('@nnphys/native: built without OpenMP (single-threaded)');
     process.exit(0);
   } catch (error) {
     rmSync(tmp, { force: true });

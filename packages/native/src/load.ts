@@ -40,6 +40,16 @@ export interface NativeKernels {
     rules: Float64Array,
     nngp: Float64Array, ntk: Float64Array,
   ): void;
+  /** y = gelu(x) = x Phi(x) (erf form; |error| ~ 3e-7 relative), x and y of equal length. */
+  geluForward(x: Float32Array, y: Float32Array): void;
+  /** dx = dy * gelu'(x) = dy * (Phi(x) + x phi(x)). */
+  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** out[s, :] = sum of data[e, :] over e with ids[e] = s (ids < 0 dropped); float64 accumulation in row order. */
+  segmentSum(data: Float32Array, ids: Int32Array, out: Float32Array, f: number, numSegments: number): void;
+  /** out[j] = sum over rows of data[r, j]; float64 accumulation in row order. */
+  columnSums(data: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  /** out[e, :] = data[ids[e], :] (zero rows for ids < 0); data has f columns. */
+  gatherRows(data: Float32Array, f: number, ids: Int32Array, out: Float32Array): void;
   info(): NativeInfo;
   /** Threads for later calls (1..256). */
   setNumThreads(threads: number): void;

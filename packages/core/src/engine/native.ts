@@ -15,6 +15,12 @@ export interface NativeKernels {
     c: Float32Array, cOffset: number, cBatch: number,
   ): void;
   info(): { kernel: string; threads: number };
+  /** Optional kernels (older builds of the addon may lack them; callers check). */
+  geluForward?(x: Float32Array, y: Float32Array): void;
+  geluBackward?(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  segmentSum?(data: Float32Array, ids: Int32Array, out: Float32Array, f: number, numSegments: number): void;
+  columnSums?(data: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  gatherRows?(data: Float32Array, f: number, ids: Int32Array, out: Float32Array): void;
   setNumThreads(threads: number): void;
 }
 

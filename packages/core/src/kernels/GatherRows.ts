@@ -1,4 +1,5 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { nativeKernels } from '../engine/native.js';
 import { type KernelArgs, readIndices, rowSize, withArrays } from './arrays.js';
 import { checkGatherIndices } from './index_checks.js';
 
@@ -55,9 +56,11 @@ export function gatherRowsKernel(backendName: string): KernelConfig {
     checkGatherIndices(readIndices(backendName, backend, indices), numRows, argName, negative === 'zero');
     const f = rowSize(x.shape);
     const outShape = [indices.shape[0] as number, ...x.shape.slice(1)];
-    const [out] = withArrays(backendName, backend, [x, indices], [{ shape: outShape, dtype: x.dtype, overwritten: true }], ([xa, ia], [oa]) =>
-      gatherRowsLoop(xa as Float32Array, ia as Int32Array, oa as Float32Array, f),
-    );
+    const native = nativeKernels();
+    const [out] = withArrays(backendName, backend, [x, indices], [{ shape: outShape, dtype: x.dtype, overwritten: true }], ([xa, ia], [oa]) => {
+      if (native?.gatherRows && xa instanceof Float32Array && f > 0) native.gatherRows(xa, f, ia as Int32Array, oa as Float32Array);
+      else gatherRowsLoop(xa as Float32Array, ia as Int32Array, oa as Float32Array, f);
+    });
     return out as TensorInfo;
   };
   return { kernelName: GatherRows, backendName, kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { geluGradConfig } from '../gradients/Gelu_grad.js';
 import { gatherRowsGradConfig } from '../gradients/GatherRows_grad.js';
 import { segmentMaxGradConfig } from '../gradients/SegmentMax_grad.js';
 import { segmentSoftmaxGradConfig } from '../gradients/SegmentSoftmax_grad.js';
 import { segmentSumGradConfig } from '../gradients/SegmentSum_grad.js';
 import { gatherRowsKernel } from './GatherRows.js';
+import { geluGradKernel, geluKernel } from './Gelu.js';
 import { scatterArgRowsKernel } from './ScatterArgRows.js';
 import { segmentCountKernel } from './SegmentCount.js';
 import { segmentMaxKernel } from './SegmentMax.js';
@@ -16,8 +18,8 @@ import { segmentSumKernel } from './SegmentSum.js';
  * backend gets the same kernels through a read-back adapter, so the ops and
  * their gradients work everywhere.
  */
-const kernelFactories = [gatherRowsKernel, segmentSumKernel, segmentMaxKernel, scatterArgRowsKernel, segmentSoftmaxKernel, segmentCountKernel];
-const gradients = [gatherRowsGradConfig, segmentSumGradConfig, segmentMaxGradConfig, segmentSoftmaxGradConfig];
+const kernelFactories = [gatherRowsKernel, segmentSumKernel, segmentMaxKernel, scatterArgRowsKernel, segmentSoftmaxKernel, segmentCountKernel, geluKernel, geluGradKernel];
+const gradients = [gatherRowsGradConfig, segmentSumGradConfig, segmentMaxGradConfig, segmentSoftmaxGradConfig, geluGradConfig];
 const installed = new Set<string>();
 
 for (const g of gradients) {

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeKernels } from '../engine/native.js';
 import { NnphysError } from '../errors.js';
+import { Gelu } from '../kernels/Gelu.js';
+import { ensureKernels } from '../kernels/install.js';
 
 export type ActivationName = 'relu' | 'silu' | 'gelu' | 'tanh' | 'sigmoid' | 'erf' | 'identity';
 export const activationNames: readonly ActivationName[] = ['relu', 'silu', 'gelu', 'tanh', 'sigmoid', 'erf', 'identity'];
@@ -10,8 +13,16 @@ export function silu<T extends tf.Tensor>(x: T): T {
   return tf.tidy(() => tf.mul(x, tf.sigmoid(x)) as T);
 }
 
-/** gelu(x) = x * Phi(x), the exact (erf) form. */
+/**
+ * gelu(x) = x * Phi(x), the exact (erf) form. With @nnphys/native on cpu or wasm: one fused kernel forward and
+ * one backward (see kernels/Gelu.ts); otherwise the tfjs composition.
+ */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  const backend = tf.getBackend();
+  if (x.dtype === 'float32' && (backend === 'wasm' || backend === 'cpu') && nativeKernels() !== null) {
+    ensureKernels(backend);
+    return tf.engine().runKernel(Gelu, { x }) as T;
+  }
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))) as T);
 }
 

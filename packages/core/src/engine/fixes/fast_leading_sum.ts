@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { withArrays } from '../../kernels/arrays.js';
+import { nativeKernels } from '../native.js';
 
 /**
  * Sum over the leading axes (e.g. a bias gradient: [batch, features] -> [features]) as column sums. The stock
@@ -28,7 +29,10 @@ export function fastLeadingSum(backendName: string) {
       let cols = 1;
       for (const d of rest) cols *= d;
       const outShape = attrs.keepDims ? [...axes.map(() => 1), ...rest] : rest;
+      const native = nativeKernels();
       const [out] = withArrays(backendName, backend, [x], [{ shape: outShape, dtype: 'float32', overwritten: true }], ([xa], [oa]) => {
+        // Same float64 row-order accumulation in native code (bitwise equal), threads over column blocks.
+        if (native?.columnSums) return native.columnSums(xa as Float32Array, rows, cols, oa as Float32Array);
         const acc = new Float64Array(cols);
         const data = xa as Float32Array;
         const c4 = cols - (cols % 4);

@@ -7,6 +7,7 @@ import { fastTranspose } from './fast_transpose.js';
 import { fastUnsortedSegmentSum } from './fast_unsorted_segment_sum.js';
 import { nativeBatchMatMul } from './native_matmul.js';
 import { isOverridden, overrideKernel, restoreKernel } from './override.js';
+import { sharedIdentity } from './shared_identity.js';
 import { transposingMatMul } from './wasm_matmul_transpose.js';
 
 /**
@@ -27,6 +28,7 @@ function fixesFor(backendName: string): Fix[] {
       { kernelName: 'Transpose', make: fastTranspose('wasm') },
       { kernelName: 'Sum', make: fastLeadingSum('wasm') },
       { kernelName: 'SplitV', make: fastSplitV('wasm') },
+      { kernelName: 'Identity', make: sharedIdentity },
     ];
   }
   if (backendName === 'cpu') {

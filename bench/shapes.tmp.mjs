@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@nnphys/core';
+const [,, wlPath, kname = 'BatchMatMul'] = process.argv;
+const name = await initBackend('wasm');
+if (process.env.T) (await import('@nnphys/core')).nativeKernels().setNumThreads(Number(process.env.T));
+const wl = (await import(wlPath)).default;
+const setup = await wl.setup({ backend: name, stock: false, scale: 'full' });
+for (let i = 0; i < 5; i++) await setup.iterate();
+const stats = new Map();
+const k = tf.getKernel(kname, name);
+tf.unregisterKernel(kname, name);
+tf.registerKernel({ ...k, kernelFunc: (args) => { const t = performance.now(); const r = k.kernelFunc(args); const dt = performance.now() - t; const key = Object.values(args.inputs).map((x) => x.shape.join('x')).join(' , ') + ' ' + JSON.stringify(args.attrs); const s = stats.get(key) ?? { n: 0, ms: 0 }; s.n++; s.ms += dt; stats.set(key, s); return r; } });
+const n = 20;
+for (let i = 0; i < n; i++) await setup.iterate();
+for (const [key, s] of [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms)) console.log(`${(s.n / n).toFixed(0).padStart(3)} x ${(s.ms / s.n * 1000).toFixed(0).padStart(6)} us  ${key}`);
+await setup.dispose?.();
