@@ -1,6 +1,6 @@
 // Analytic infinite-width NTK and NNGP (float64) of a depth-3 ReLU network for 2000 x 2000 inputs, as row-major
 // Float64Arrays (`{ format: 'float64' }`, the counterpart of numpy's ndarrays). The kernel does not touch tfjs:
-// 'cpu' runs the fused recursion on @nnphys/native's threads (C, OpenMP), 'cpu-js' in plain JavaScript.
+// 'cpu' runs the fused recursion on @nnphys/native's threads (C, its thread pool), 'cpu-js' in plain JavaScript.
 import { Random } from '@nnphys/core';
 import { dense, relu, serial } from '@nnphys/ntk';
 
