@@ -27,6 +27,19 @@ export interface NativeKernels {
     b: Float32Array, bOffset: number, bBatch: number, bRow: number, bCol: number,
     c: Float32Array, cOffset: number, cBatch: number,
   ): void;
+  /**
+   * Analytic infinite-width NNGP and NTK (float64) of a stack of affine and abRelu rules, for every pair of
+   * rows of x1 (n1 x d, row-major) and x2 (n2 x d; null: x2 = x1, n2 = n1, upper triangle computed and mirrored).
+   * `rules` holds triples (kind, p, q): kind 0 = affine / dense (p = sigmaW^2, q = sigmaB^2), kind 1 = abRelu
+   * (phi(x) = p min(x, 0) + q max(x, 0)). The input layer is Sigma = x.x'/d, Theta = 0. Writes nngp and ntk
+   * (n1 x n2, row-major); they may not overlap each other or the inputs. Used by @nnphys/ntk's `kernel`.
+   */
+  ntkFused(
+    n1: number, n2: number, d: number,
+    x1: Float64Array, x2: Float64Array | null,
+    rules: Float64Array,
+    nngp: Float64Array, ntk: Float64Array,
+  ): void;
   /** y = gelu(x) = x Phi(x) (erf form; |error| ~ 3e-7 relative), x and y of equal length. */
   geluForward(x: Float32Array, y: Float32Array): void;
   /** dx = dy * gelu'(x) = dy * (Phi(x) + x phi(x)). */

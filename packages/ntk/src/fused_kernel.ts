@@ -1,3 +1,4 @@
+import { nativeKernels } from '@nnphys/core';
 import type { Dual } from './kernel_state.js';
 import type { Layer } from './layer.js';
 
@@ -12,6 +13,12 @@ import type { Layer } from './layer.js';
  * (`dense`'s kernel and `abReluDual` through `applyDual`), in the same order,
  * so both paths give bit-identical kernels (tested); in particular the
  * diagonal equals `kernelDiagonal` exactly and rho = +-1 pairs stay exact.
+ *
+ * When the optional native accelerator (@nnphys/native, found at run time by
+ * core's `nativeKernels()`, never imported here) offers `ntkFused`, the same
+ * computation runs there in C over threads; it performs the same operations
+ * except that libm's acos replaces V8's (they differ in the last bit now and
+ * then), see `nativeFused`.
  */
 export type FusedRule =
   | { readonly kind: 'affine'; readonly w2: number; readonly b2: number }
@@ -79,11 +86,70 @@ function doubleRow(n: number): number[] {
   return row;
 }
 
+/** Row-major n1 x n2 kernels. */
+export interface FlatKernels {
+  nngp: Float64Array;
+  ntk: Float64Array;
+}
+
+type NtkFusedFn = (n1: number, n2: number, d: number, x1: Float64Array, x2: Float64Array | null, rules: Float64Array, nngp: Float64Array, ntk: Float64Array) => void;
+
+/**
+ * @nnphys/native's `ntkFused` when core found the addon and it is enabled (`setNativeEnabled`, NNPHYS_NATIVE),
+ * else null. Checked structurally: core's `NativeKernels` type lists only what core itself calls, and an
+ * older addon build may lack the function.
+ */
+function nativeFused(): NtkFusedFn | null {
+  const k = nativeKernels() as unknown as { ntkFused?: unknown } | null;
+  if (k === null || typeof k.ntkFused !== 'function') return null;
+  return k.ntkFused as NtkFusedFn;
+}
+
+/** The rules as the addon's (kind, p, q) triples: 0 = affine (w2, b2), 1 = abRelu (a, b). */
+function encodeRules(rules: readonly FusedRule[]): Float64Array {
+  const out = new Float64Array(3 * rules.length);
+  rules.forEach((r, l) => {
+    if (r.kind === 'affine') out.set([AFFINE, r.w2, r.b2], 3 * l);
+    else if (r.kind === 'abRelu') out.set([AB_RELU, r.a, r.b], 3 * l);
+    else throw new Error(`fusedKernel: unexpected rule ${r.kind}`);
+  });
+  return out;
+}
+
+/** number[][] rows of a row-major matrix (a packed-double template sliced per row, then filled). */
+export function toRows(flat: Float64Array, n1: number, n2: number): number[][] {
+  const template = doubleRow(n2);
+  const out: number[][] = new Array(n1);
+  for (let i = 0; i < n1; i++) {
+    const row = template.slice();
+    const o = i * n2;
+    for (let j = 0; j < n2; j++) row[j] = flat[o + j] as number;
+    out[i] = row;
+  }
+  return out;
+}
+
 /**
  * NNGP and NTK between the rows of x1 (n1 x d, row-major) and x2 (n2 x d), or of x1 with itself when x2 is
  * null (the upper triangle is computed and mirrored, so the result is exactly symmetric).
+ * 'rows' gives number[][] (the documented `kernel` result), 'float64' row-major Float64Arrays.
  */
-export function fusedKernel(rules: readonly FusedRule[], x1: Float64Array, n1: number, x2: Float64Array | null, n2: number, d: number): { nngp: number[][]; ntk: number[][] } {
+export function fusedKernel(rules: readonly FusedRule[], x1: Float64Array, n1: number, x2: Float64Array | null, n2: number, d: number, format: 'rows'): { nngp: number[][]; ntk: number[][] };
+export function fusedKernel(rules: readonly FusedRule[], x1: Float64Array, n1: number, x2: Float64Array | null, n2: number, d: number, format: 'float64'): FlatKernels;
+export function fusedKernel(rules: readonly FusedRule[], x1: Float64Array, n1: number, x2: Float64Array | null, n2: number, d: number, format: 'rows' | 'float64'): { nngp: number[][]; ntk: number[][] } | FlatKernels {
+  const native = nativeFused();
+  if (native !== null) {
+    const nngp = new Float64Array(n1 * n2);
+    const ntk = new Float64Array(n1 * n2);
+    native(n1, n2, d, x1, x2, encodeRules(rules), nngp, ntk);
+    return format === 'float64' ? { nngp, ntk } : { nngp: toRows(nngp, n1, n2), ntk: toRows(ntk, n1, n2) };
+  }
+  return format === 'float64' ? fusedKernelJS(rules, x1, n1, x2, n2, d, true) : fusedKernelJS(rules, x1, n1, x2, n2, d, false);
+}
+
+function fusedKernelJS(rules: readonly FusedRule[], x1: Float64Array, n1: number, x2: Float64Array | null, n2: number, d: number, flat: true): FlatKernels;
+function fusedKernelJS(rules: readonly FusedRule[], x1: Float64Array, n1: number, x2: Float64Array | null, n2: number, d: number, flat: false): { nngp: number[][]; ntk: number[][] };
+function fusedKernelJS(rules: readonly FusedRule[], x1: Float64Array, n1: number, x2: Float64Array | null, n2: number, d: number, flat: boolean): { nngp: number[][]; ntk: number[][] } | FlatKernels {
   const symmetric = x2 === null;
   const xb = x2 ?? x1;
   const nOps = rules.length;
@@ -121,12 +187,17 @@ export function fusedKernel(rules: readonly FusedRule[], x1: Float64Array, n1: n
   const var1 = activationVariances(rules, duals, x1, n1, d, activations);
   const var2 = symmetric ? var1 : activationVariances(rules, duals, xb, n2, d, activations);
 
-  const template = doubleRow(n2);
-  const nngp: number[][] = new Array(n1);
-  const ntk: number[][] = new Array(n1);
-  for (let i = 0; i < n1; i++) {
-    nngp[i] = template.slice();
-    ntk[i] = template.slice();
+  // exactly one of the two output forms
+  const flatK = flat ? new Float64Array(n1 * n2) : null;
+  const flatT = flat ? new Float64Array(n1 * n2) : null;
+  const nngp: number[][] = flat ? [] : new Array(n1);
+  const ntk: number[][] = flat ? [] : new Array(n1);
+  if (!flat) {
+    const template = doubleRow(n2);
+    for (let i = 0; i < n1; i++) {
+      nngp[i] = template.slice();
+      ntk[i] = template.slice();
+    }
   }
 
   // x2 transposed (d x n2): the Gram entries of a row against a run of columns accumulate column-wise,
@@ -213,6 +284,17 @@ export function fusedKernel(rules: readonly FusedRule[], x1: Float64Array, n1: n
             }
           }
         }
+        if (flatK !== null && flatT !== null) {
+          flatK.set(bufK.subarray(0, m), i * n2 + c0);
+          flatT.set(bufT.subarray(0, m), i * n2 + c0);
+          if (symmetric) {
+            for (let t = 0, o = (c0 * n2) + i; t < m; t++, o += n2) {
+              flatK[o] = bufK[t] as number;
+              flatT[o] = bufT[t] as number;
+            }
+          }
+          continue;
+        }
         const rowK = nngp[i] as number[];
         const rowT = ntk[i] as number[];
         for (let t = 0; t < m; t++) {
@@ -228,5 +310,5 @@ export function fusedKernel(rules: readonly FusedRule[], x1: Float64Array, n1: n
       }
     }
   }
-  return { nngp, ntk };
+  return flatK !== null && flatT !== null ? { nngp: flatK, ntk: flatT } : { nngp, ntk };
 }

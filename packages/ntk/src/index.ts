@@ -1,7 +1,7 @@
 // @nnphys/ntk: neural tangent kernels, infinite-width training dynamics and the augmentation theorem.
 export type { Layer } from './layer.js';
 export type { KernelState, Dual } from './kernel_state.js';
-export { serial, type Architecture, type KernelMatrices } from './serial.js';
+export { serial, type Architecture, type KernelMatrices, type KernelOptions, type Float64KernelMatrices } from './serial.js';
 export { Network, type Stage } from './network.js';
 export { dense, type DenseOptions } from './layers/dense.js';
 export { relu, abRelu, leakyRelu, abs } from './layers/relu.js';

@@ -1,6 +1,6 @@
-import { NnphysError, Random } from '@nnphys/core';
+import { NnphysError, Random, nativeStatus, setNativeEnabled } from '@nnphys/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { abRelu, abs, cyclicShiftGroup, dense, elementwise, erf, fitPowerLaw, gaussHermite, identity, leakyRelu, muPScales, relu, serial, tanh } from '../src/index.js';
 import { inputState } from '../src/kernel_state.js';
 import { erfDual } from '../src/layers/erf.js';
@@ -274,9 +274,12 @@ describe('architecture kernels', () => {
   });
 });
 
-describe('fused kernel path (dense / identity / ReLU-family stacks)', () => {
+describe('fused kernel path in JavaScript (dense / identity / ReLU-family stacks)', () => {
   // kernel(x1, x2?) on such stacks runs the whole recursion per pair in one pass; layers copied with
   // a spread (or with a replaced kernel) are not recognised and take the layer-wise path.
+  // The native accelerator is off here: this is the path of browsers and machines without a C compiler.
+  beforeAll(() => setNativeEnabled(false));
+  afterAll(() => setNativeEnabled(true));
   const layerWise = (arch: ReturnType<typeof serial>) => serial(...arch.layers.map((l) => ({ ...l })));
   const rng = new Random(5);
   // 150 rows: several 64-row tiles, a partial one; repeated and negated rows (rho = +-1) and a zero row
@@ -345,6 +348,125 @@ describe('fused kernel path (dense / identity / ReLU-family stacks)', () => {
     };
     serial(dense(4), patched, dense(1)).kernel(x.slice(0, 3));
     expect(calls).toBe(-1);
+  });
+});
+
+describe('fused kernel path on @nnphys/native', () => {
+  const rng = new Random(5);
+  // 150 rows: two full 64-row tiles and a partial one; a repeated row (rho = +1 with row 3), a negated
+  // row (rho = -1 with row 7), a zero row and a scaled row (rho = +1 with row 100, another norm)
+  const base = randomMatrix(rng, 146, 5);
+  const x = [...base, base[3]!.slice(), base[7]!.map((v) => -v), [0, 0, 0, 0, 0], base[100]!.map((v) => 2.5 * v)];
+  const n = x.length;
+  const archs: [string, ReturnType<typeof serial>][] = [
+    ['relu', deep(relu)],
+    ['relu, no bias', deep(relu, 1.4, 0)],
+    ['leakyRelu', deep(() => leakyRelu(0.2))],
+    ['abs', deep(abs)],
+    ['abRelu(0.3, -0.7) with identity', serial(dense(8, { sigmaW: 1.2, sigmaB: 0.5 }), abRelu(0.3, -0.7), identity(), dense(8, { sigmaW: 0.8 }), relu(), dense(1))],
+  ];
+  const withNative = <T>(on: boolean, f: () => T): T => {
+    setNativeEnabled(on);
+    try {
+      return f();
+    } finally {
+      setNativeEnabled(true);
+    }
+  };
+
+  test('the addon is found in this workspace and offers ntkFused', () => {
+    const status = nativeStatus();
+    expect(status.available, status.reason ?? '').toBe(true);
+    expect(status.enabled).toBe(true);
+  });
+
+  test.each(archs)('%s: agrees with the JavaScript path to a few ulps; rho = +-1 pairs and the diagonal exactly', (_name, arch) => {
+    const fast = withNative(true, () => arch.kernel(x, { format: 'float64' }));
+    const js = withNative(false, () => arch.kernel(x, { format: 'float64' }));
+    expect(fast.shape).toEqual([n, n]);
+    for (const key of ['nngp', 'ntk'] as const) {
+      const a = fast[key];
+      const b = js[key];
+      // The two paths perform the same float64 operations in the same order except acos: libm's (C) and
+      // V8's (fdlibm) are both faithfully rounded but differ in the last bit for some arguments. Through the
+      // recursion (three ReLU layers, each a few ulps of amplification) that leaves a few ulps (measured
+      // <= 1.5e-15) relative to the scale sqrt(K(x,x) K(x',x')), which bounds |K(x,x')| (Cauchy-Schwarz);
+      // 1e-13 is ~450 ulps. Entries much smaller than their scale (cancellation in J1 near rho = -1, or
+      // a leaky-ReLU NTK passing through zero) carry that absolute error, so only entries of at least 5% of
+      // their scale (relative error <= 20x the scaled one; measured <= 2.7e-15) are also held to 1e-13 relative.
+      let worstScaled = 0;
+      let worstRelative = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const v = b[i * n + j] as number;
+          const scale = Math.sqrt((b[i * n + i] as number) * (b[j * n + j] as number));
+          const err = Math.abs((a[i * n + j] as number) - v);
+          worstScaled = Math.max(worstScaled, err / (scale + 1e-300));
+          if (v !== 0 && Math.abs(v) >= 0.05 * scale) worstRelative = Math.max(worstRelative, err / Math.abs(v));
+        }
+      }
+      expect(worstScaled, key).toBeLessThan(1e-13);
+      expect(worstRelative, key).toBeLessThan(1e-13);
+      // rho = +1 (acos(1) = 0) and rho = -1 (acos(-1) = pi) are exact in both libraries: the same bits
+      for (const [i, j] of [[146, 3], [147, 7], [149, 100], [148, 5], [5, 148]] as const) {
+        expect(a[i * n + j], `${key} (${i}, ${j})`).toBe(b[i * n + j]);
+      }
+      for (let i = 0; i < n; i++) expect(a[i * n + i]).toBe(b[i * n + i]);
+      // exactly symmetric and finite
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(a[i * n + j]).toBe(a[j * n + i]);
+      expect(a.every(Number.isFinite)).toBe(true);
+    }
+    // the diagonal equals kernelDiagonal (the layer-wise rules in JavaScript) to the last bit
+    const diag = arch.kernelDiagonal(x);
+    expect(Array.from({ length: n }, (_, i) => fast.ntk[i * n + i])).toEqual(diag.ntk);
+    expect(Array.from({ length: n }, (_, i) => fast.nngp[i * n + i])).toEqual(diag.nngp);
+    // rows format and cross kernels: the same bits as the symmetric float64 result
+    const rows = arch.kernel(x);
+    expect(rows.ntk.flat()).toEqual(Array.from(fast.ntk));
+    expect(rows.nngp.flat()).toEqual(Array.from(fast.nngp));
+    const cross = arch.kernel(x.slice(0, 70), x.slice(60));
+    expect(cross.ntk).toEqual(rows.ntk.slice(0, 70).map((r) => r.slice(60)));
+    expect(cross.nngp).toEqual(rows.nngp.slice(0, 70).map((r) => r.slice(60)));
+  });
+
+  test('non-fused stacks (erf) ignore the addon', () => {
+    const arch = deep(erf);
+    expect(withNative(true, () => arch.kernel(x.slice(0, 20)))).toEqual(withNative(false, () => arch.kernel(x.slice(0, 20))));
+  });
+});
+
+describe("kernel(x1, x2?, { format: 'float64' })", () => {
+  const rng = new Random(8);
+  const x1 = randomMatrix(rng, 7, 3);
+  const x2 = randomMatrix(rng, 5, 3);
+  // erf: the layer-wise path; relu: the fused path (JavaScript and native)
+  test.each([['erf', erf], ['relu', relu]] as const)('%s: the same values as the number[][] rows, symmetric and cross', (_name, phi) => {
+    for (const native of [false, true]) {
+      setNativeEnabled(native);
+      const arch = deep(phi);
+      const sym = arch.kernel(x1, { format: 'float64' });
+      expect(sym.nngp).toBeInstanceOf(Float64Array);
+      expect(sym.shape).toEqual([7, 7]);
+      const rows = arch.kernel(x1);
+      expect(Array.from(sym.nngp)).toEqual(rows.nngp.flat());
+      expect(Array.from(sym.ntk)).toEqual(rows.ntk.flat());
+      const cross = arch.kernel(x1, x2, { format: 'float64' });
+      expect(cross.shape).toEqual([7, 5]);
+      const crossRows = arch.kernel(x1, x2);
+      expect(Array.from(cross.ntk)).toEqual(crossRows.ntk.flat());
+      expect(Array.from(arch.kernel(x1, undefined, { format: 'float64' }).ntk)).toEqual(Array.from(sym.ntk));
+      expect(arch.kernel(x1, x2, { format: 'rows' })).toEqual(crossRows);
+      expect(arch.kernel(x1, {})).toEqual(rows);
+    }
+    setNativeEnabled(true);
+  });
+
+  test('bad options', () => {
+    const arch = deep(relu);
+    expect(() => arch.kernel(x1, { format: 'float32' as 'float64' })).toThrow(/kernel: options.format must be 'rows' or 'float64', got float32/);
+    expect(() => arch.kernel(x1, x2, 'float64' as unknown as { format: 'float64' })).toThrow(NnphysError);
+    expect(() => arch.kernel(x1, x2, 'float64' as unknown as { format: 'float64' })).toThrow(/kernel: options must be an object/);
+    expect(() => (arch.kernel as (...a: unknown[]) => unknown)(x1, { format: 'float64' }, { format: 'float64' })).toThrow(/pass options once/);
   });
 });
 
