@@ -45,7 +45,7 @@ if (!include) fail("Node's headers (node_api.h) were not found; set NNPHYS_NODE_
 const cc = process.env.CC || 'cc';
 mkdirSync(join(root, 'build'), { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
-const base = ['-O3', '-std=gnu11', '-fPIC', '-shared', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=nnphys_native', `-I${include}`];
+const base = ['-O3', '-std=gnu11', '-fno-math-errno', '-fPIC', '-shared', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=nnphys_native', `-I${include}`];
 if (process.platform === 'darwin') base.push('-undefined', 'dynamic_lookup');
 const attempts = [[...base, '-pthread']];
 let lastError = '';
