@@ -133,10 +133,14 @@ async function main() {
       rows.push(r);
       console.log(`  ${'pytorch'.padEnd(12)} ${r.skip ? `skipped: ${r.skip}` : `${fmt(r.ms)} ms/iter (min ${fmt(r.min)}, max ${fmt(r.max)})`}`);
     }
-    results.push({ id: w.id, title: w.title, items: w.items?.(scale), itemName: w.itemName, flops: w.flops?.(scale), rows });
+    results.push({ id: w.id, title: w.title, items: w.items?.(scale), itemName: w.itemName, flops: w.flops?.(scale), peakReference: w.peakReference === true, rows });
   }
   const date = new Date().toISOString().slice(0, 10);
-  const report = { date, scale, reps, machine, versions, peakGflopsPerCore: 78, results };
+  // Achievable peak: the fastest 1024³ matmul of this run (nnphys or PyTorch), when that workload ran.
+  const peakRow = results.find((r) => r.peakReference);
+  const peakMs = peakRow ? Math.min(...peakRow.rows.filter((x) => !x.skip).map((x) => x.ms)) : undefined;
+  const measuredPeakGflops = peakRow && peakMs ? peakRow.flops / (peakMs / 1000) / 1e9 : undefined;
+  const report = { date, scale, reps, machine, versions, measuredPeakGflops, results };
   mkdirSync(outDir, { recursive: true });
   const base = join(outDir, scale === 'full' ? date : `${date}-${scale}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
@@ -152,10 +156,10 @@ function toMarkdown(report) {
   const lines = [];
   lines.push(`# nnphys benchmarks, ${report.date}${report.scale !== 'full' ? ` (scale: ${report.scale})` : ''}`);
   lines.push('');
-  lines.push(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memGiB} GiB, Node ${report.machine.node}; tfjs-core ${report.versions.tfjs}; @nnphys/native: ${report.versions.native}. Median of ${report.reps} repetitions, warm-up excluded; spread is min–max.`);
+  lines.push(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memGiB} GiB, Node ${report.machine.node}; tfjs-core ${report.versions.tfjs}; @nnphys/native: ${report.versions.native}. Median of ${report.reps} repetitions, warm-up excluded; spread is min–max. Measured peak: ${report.measuredPeakGflops ? `${fmt(report.measuredPeakGflops)} GFLOP/s, the fastest 1024³ float32 matmul of this run (both cores)` : 'not measured (run core.matmul-peak)'}.`);
   lines.push('Ratios > 1 mean nnphys is faster. Configs: `wasm`/`cpu` = nnphys kernels with the @nnphys/native accelerator, `-js` = without it (tfjs + JS kernels only), `-stock` = stock tfjs kernels, `-x2` = two data-parallel replicas. "vs stock": same backend with stock tfjs kernels. "vs PyTorch": PyTorch CPU (same model, shapes and steps).');
   lines.push('');
-  lines.push('| workload | nnphys (ms/iter) | config | JS only (ms/iter) | stock (ms/iter) | vs stock | PyTorch (ms/iter) | vs PyTorch | vs PyTorch, JS only | throughput | % of 1-core peak |');
+  lines.push('| workload | nnphys (ms/iter) | config | JS only (ms/iter) | stock (ms/iter) | vs stock | PyTorch (ms/iter) | vs PyTorch | vs PyTorch, JS only | throughput | % of measured peak |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of report.results) {
     const fixed = r.rows.filter((x) => !x.skip && !x.config.includes('-stock') && x.config !== 'pytorch');
@@ -168,7 +172,7 @@ function toMarkdown(report) {
     const ratioStock = best && stock && !stock.skip ? stock.ms / best.ms : undefined;
     const ratioTorch = best && torch && !torch.skip ? torch.ms / best.ms : undefined;
     const tput = best && r.items ? `${fmt((r.items / best.ms) * 1000)} ${r.itemName}/s` : '';
-    const peak = best && r.flops ? `${fmt((r.flops / (best.ms / 1000) / 1e9 / report.peakGflopsPerCore) * 100, 2)}%` : '';
+    const peak = best && r.flops && report.measuredPeakGflops ? `${fmt((r.flops / (best.ms / 1000) / 1e9 / report.measuredPeakGflops) * 100, 2)}% (${fmt(r.flops / (best.ms / 1000) / 1e9)} GFLOP/s)` : '';
     lines.push(
       `| ${r.title} | ${best ? `${fmt(best.ms)} (${fmt(best.min)}–${fmt(best.max)})` : '–'} | ${best?.config ?? '–'} | ${jsOnly ? `${fmt(jsOnly.ms)} (${jsOnly.config})` : '–'} | ${stock ? (stock.skip ? `skipped: ${stock.skip}` : fmt(stock.ms)) : '–'} | ${ratioStock ? `${fmt(ratioStock)}×` : '–'} | ${torch ? (torch.skip ? 'skipped' : fmt(torch.ms)) : '–'} | ${ratioTorch ? `${fmt(ratioTorch)}×` : '–'} | ${ratioJs ? `${fmt(ratioJs)}×` : '–'} | ${tput} | ${peak} |`,
     );
