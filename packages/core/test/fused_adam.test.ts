@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { FusedAdam, MLP, NnphysError, Random, createOptimizer, initBackend } from '../src/index.js';
+import { FusedAdam, MLP, NnphysError, Random, createOptimizer, initBackend, nativeStatus, setNativeEnabled } from '../src/index.js';
 
 /** Trains two copies of one MLP for `steps` steps, one with each optimizer, and returns their final weights. */
 function trainBoth(make: () => [tf.Optimizer, tf.Optimizer], steps: number): [Float32Array[], Float32Array[]] {
@@ -37,6 +37,30 @@ describe.each(['cpu', 'wasm'] as const)('FusedAdam on %s', (backend) => {
     // and it did move the weights (guards against a no-op update)
     const [moved] = trainBoth(() => [new FusedAdam({ learningRate: 0.01 }), new FusedAdam({ learningRate: 0.01 })], 0);
     expect(Math.max(...fused.map((w, i) => Math.max(...w.map((x, j) => Math.abs(x - ((moved[i] as Float32Array)[j] as number))))))).toBeGreaterThan(0.05);
+  });
+
+  test('the native update equals the JS loop bitwise (same float64 arithmetic, same order)', () => {
+    const rng = new Random(8);
+    const grads = Array.from({ length: 5 }, () => rng.fillNormal(new Float32Array(40_000)));
+    const run = (native: boolean): Float32Array => {
+      setNativeEnabled(native);
+      const w = tf.variable(tf.tensor1d(new Random(9).fillNormal(new Float32Array(40_000))), true, `adam_bitwise_${native}`);
+      const opt = new FusedAdam({ learningRate: 0.01 });
+      for (const g of grads) {
+        const gt = tf.tensor1d(g);
+        opt.applyGradients({ [w.name]: gt });
+        gt.dispose();
+      }
+      const out = Float32Array.from(w.dataSync());
+      w.dispose();
+      opt.dispose();
+      return out;
+    };
+    const fast = run(true);
+    const plain = run(false);
+    setNativeEnabled(true);
+    expect(nativeStatus().available).toBe(true);
+    expect(Buffer.from(fast.buffer).equals(Buffer.from(plain.buffer))).toBe(true);
   });
 
   test('leaks no tensors, and the default adam spec is fused on this backend', () => {

@@ -102,3 +102,41 @@ void nnphys_gelu_backward(const float *x, const float *dy, float *dx, int64_t n)
   ew_job j = {x, dy, dx, n};
   nnphys_parallel_for((n + CHUNK - 1) / CHUNK, backward_task, &j);
 }
+
+/*
+ * One Adam step (Kingma & Ba 2015) in the form of tf.train.adam, over n parameters:
+ *   m <- b1 m + (1 - b1) g,  v <- b2 v + (1 - b2) g^2,  next = theta - lr (m c1) / (sqrt(v c2) + eps)
+ * with c1 = 1 / (1 - b1^t), c2 = 1 / (1 - b2^t). Arithmetic in float64 in the order of core's FusedAdam JS loop
+ * (so both give bitwise the same float32 results); m and v are updated in place.
+ */
+MULTIVERSION static void adam_range(const float *restrict theta, const float *restrict g, float *restrict m, float *restrict v,
+                                    float *restrict next, int64_t begin, int64_t end, double lr, double b1, double b2, double eps,
+                                    double c1, double c2) {
+  for (int64_t i = begin; i < end; i++) {
+    const double gi = g[i];
+    const double mi = b1 * (double)m[i] + (1 - b1) * gi;
+    const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
+    m[i] = (float)mi;
+    v[i] = (float)vi;
+    next[i] = (float)((double)theta[i] - (lr * (mi * c1)) / (sqrt(vi * c2) + eps));
+  }
+}
+
+typedef struct {
+  const float *theta, *g;
+  float *m, *v, *next;
+  int64_t n;
+  double lr, b1, b2, eps, c1, c2;
+} adam_job;
+
+static void adam_task(void *ctx, int64_t t) {
+  const adam_job *j = (const adam_job *)ctx;
+  const int64_t b = t * CHUNK, e = b + CHUNK < j->n ? b + CHUNK : j->n;
+  adam_range(j->theta, j->g, j->m, j->v, j->next, b, e, j->lr, j->b1, j->b2, j->eps, j->c1, j->c2);
+}
+
+void nnphys_adam_step(const float *theta, const float *g, float *m, float *v, float *next, int64_t n, double lr, double b1, double b2,
+                      double eps, double c1, double c2) {
+  adam_job j = {theta, g, m, v, next, n, lr, b1, b2, eps, c1, c2};
+  nnphys_parallel_for((n + CHUNK - 1) / CHUNK, adam_task, &j);
+}

@@ -45,7 +45,9 @@ if (!include) fail("Node's headers (node_api.h) were not found; set NNPHYS_NODE_
 const cc = process.env.CC || 'cc';
 mkdirSync(join(root, 'build'), { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
-const base = ['-O3', '-std=gnu11', '-fno-math-errno', '-fPIC', '-shared', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=nnphys_native', `-I${include}`];
+// -ffp-contract=off: no implicit FMA contraction, so float64 loops round exactly as core's JS loops (bitwise equal);
+// the SGEMM uses FMA explicitly.
+const base = ['-O3', '-std=gnu11', '-fno-math-errno', '-ffp-contract=off', '-fPIC', '-shared', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=nnphys_native', `-I${include}`];
 if (process.platform === 'darwin') base.push('-undefined', 'dynamic_lookup');
 const attempts = [[...base, '-pthread']];
 let lastError = '';

@@ -50,6 +50,11 @@ export interface NativeKernels {
   columnSums(data: Float32Array, rows: number, cols: number, out: Float32Array): void;
   /** out[e, :] = data[ids[e], :] (zero rows for ids < 0); data has f columns. */
   gatherRows(data: Float32Array, f: number, ids: Int32Array, out: Float32Array): void;
+  /**
+   * One Adam step in tf.train.adam's form over theta.length parameters: m, v updated in place, new parameters
+   * into next; c1 = 1/(1-beta1^t), c2 = 1/(1-beta2^t). float64 arithmetic in the order of core's FusedAdam.
+   */
+  adamStep(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
   info(): NativeInfo;
   /** Threads for later calls (1..256). */
   setNumThreads(threads: number): void;

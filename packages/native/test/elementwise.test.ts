@@ -57,4 +57,26 @@ describe('gelu kernels', () => {
     expect(() => native!.geluBackward(new Float32Array(3), new Float32Array(3), new Float32Array(4))).toThrow(/geluBackward: x, dy and dx must have the same length/);
     expect(() => native!.geluForward([1, 2] as unknown as Float32Array, new Float32Array(2))).toThrow(/geluForward: x must be a Float32Array/);
   });
+
+  test('adamStep: one step equals the formula in float64, and mismatched lengths are refused', () => {
+    const theta = Float32Array.of(1, -2, 0.5);
+    const g = Float32Array.of(0.1, -0.3, 2);
+    const m = Float32Array.of(0.01, 0, -0.2);
+    const v = Float32Array.of(0.001, 0.002, 0.5);
+    const next = new Float32Array(3);
+    const [lr, b1, b2, eps, c1, c2] = [0.01, 0.9, 0.999, 1e-7, 1 / (1 - 0.9 ** 3), 1 / (1 - 0.999 ** 3)];
+    const want = Array.from(theta, (t, i) => {
+      const mi = b1 * (m[i] as number) + (1 - b1) * (g[i] as number);
+      const vi = b2 * (v[i] as number) + (1 - b2) * (g[i] as number) * (g[i] as number);
+      return [Math.fround(mi), Math.fround(vi), Math.fround(t - (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps))];
+    });
+    native!.adamStep(theta, g, m, v, next, lr, b1, b2, eps, c1, c2);
+    want.forEach(([mi, vi, ti], i) => {
+      expect(m[i]).toBe(mi);
+      expect(v[i]).toBe(vi);
+      expect(next[i]).toBe(ti);
+    });
+    expect(() => native!.adamStep(theta, g, m, new Float32Array(2), next, lr, b1, b2, eps, c1, c2)).toThrow(/adamStep: v has 2 elements, theta has 3/);
+    expect(() => (native!.adamStep as unknown as (...a: unknown[]) => void)(theta, g, m, v, next, 'x', b1, b2, eps, c1, c2)).toThrow(/adamStep: lr must be a number/);
+  });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeKernels } from '../engine/native.js';
 import { NnphysError } from '../errors.js';
 
 /** { name, tensor } as tfjs uses it (not re-exported from the tfjs-core entry). */
@@ -84,13 +85,19 @@ export class FusedAdam extends tf.Optimizer {
       const g = gradient.dataSync() as Float32Array;
       const theta = variable.dataSync() as Float32Array;
       const next = new Float32Array(theta.length);
-      for (let i = 0; i < theta.length; i++) {
-        const gi = g[i] as number;
-        const mi = beta1 * (m[i] as number) + (1 - beta1) * gi;
-        const vi = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        next[i] = (theta[i] as number) - (lr * (mi * c1)) / (Math.sqrt(vi * c2) + epsilon);
+      const native = nativeKernels();
+      // The native loop does the same float64 arithmetic in the same order: bitwise the same update.
+      if (native?.adamStep) {
+        native.adamStep(theta, g, m, v, next, lr, beta1, beta2, epsilon, c1, c2);
+      } else {
+        for (let i = 0; i < theta.length; i++) {
+          const gi = g[i] as number;
+          const mi = beta1 * (m[i] as number) + (1 - beta1) * gi;
+          const vi = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
+          m[i] = mi;
+          v[i] = vi;
+          next[i] = (theta[i] as number) - (lr * (mi * c1)) / (Math.sqrt(vi * c2) + epsilon);
+        }
       }
       const updated = tf.tensor(next, variable.shape, 'float32');
       variable.assign(updated);

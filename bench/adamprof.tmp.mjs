@@ -1,0 +1,12 @@
+import { FusedAdam, initBackend } from '@nnphys/core';
+const name = await initBackend('wasm');
+const orig = FusedAdam.prototype.applyGradients;
+let t = 0, calls = 0;
+FusedAdam.prototype.applyGradients = function (g) { const s = performance.now(); orig.call(this, g); t += performance.now() - s; calls++; };
+const wl = (await import('./workloads/graph.qm9-training.mjs')).default;
+const setup = await wl.setup({ backend: name, stock: false, scale: 'full' });
+t = 0; calls = 0;
+const s = performance.now();
+for (let i = 0; i < 30; i++) await setup.iterate();
+console.log('step', ((performance.now() - s) / 30).toFixed(2), 'ms; adam', (t / calls).toFixed(3), 'ms');
+await setup.dispose();
