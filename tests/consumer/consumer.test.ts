@@ -2,7 +2,7 @@
 // (its declared dependencies and peers come from the registry; other @nnphys packages it declares come from
 // their tarballs, as if published), then import it from ESM and from CJS and run one small computation.
 // Fails when a package forgets a dependency, a file, or an export condition.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +14,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 type Packed = Record<string, { version: string; tarball: string; dependencies: Record<string, string> }>;
 let packed: Packed = {};
 const work = mkdtempSync(join(tmpdir(), 'nnphys-consumer-'));
+// @nnphys/native compiles at install time: its install tests need a C compiler (always in CI, which sets
+// NNPHYS_REQUIRE_NATIVE=1); on a machine without one they do not run and are listed as skipped.
+const canBuildNative = process.env.NNPHYS_REQUIRE_NATIVE === '1' || spawnSync('sh', ['-c', 'command -v "${CC:-cc}"']).status === 0;
+const smokeNames = Object.keys(smoke).filter((name) => name !== '@nnphys/native' || canBuildNative);
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
@@ -55,7 +59,7 @@ describe('consumer install from packed tarballs', () => {
     }
   });
 
-  test.each(Object.keys(smoke))('%s installs alone and runs from ESM and CJS', (name) => {
+  test.each(smokeNames)('%s installs alone and runs from ESM and CJS', (name) => {
     const info = packed[name];
     expect(info, `${name} was not packed`).toBeDefined();
     if (!info) return;
@@ -76,7 +80,7 @@ describe('consumer install from packed tarballs', () => {
     expect(cjs).toMatch(snippet.expect);
   });
 
-  test('@nnphys/core finds @nnphys/native installed beside it and runs its products on it', () => {
+  test.runIf(canBuildNative)('@nnphys/core finds @nnphys/native installed beside it and runs its products on it', () => {
     const core = packed['@nnphys/core'];
     const native = packed['@nnphys/native'];
     expect(core && native, 'core and native must be packed').toBeTruthy();

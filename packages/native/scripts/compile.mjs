@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const optional = process.argv.includes('--optional');
+// Optional (install script, and the build on a machine without a C compiler) unless NNPHYS_REQUIRE_NATIVE=1 (CI).
+const optional = process.argv.includes('--optional') && process.env.NNPHYS_REQUIRE_NATIVE !== '1';
 const force = process.argv.includes('--force');
 const out = join(root, 'build', 'nnphys_native.node');
 const sources = readdirSync(join(root, 'csrc')).filter((f) => f.endsWith('.c')).map((f) => join(root, 'csrc', f));
