@@ -58,7 +58,7 @@ export function gatherRowsKernel(backendName: string): KernelConfig {
     const outShape = [indices.shape[0] as number, ...x.shape.slice(1)];
     const native = nativeKernels();
     const [out] = withArrays(backendName, backend, [x, indices], [{ shape: outShape, dtype: x.dtype, overwritten: true }], ([xa, ia], [oa]) => {
-      if (native?.gatherRows && xa instanceof Float32Array && f > 0) native.gatherRows(xa, f, ia as Int32Array, oa as Float32Array);
+      if (native?.gatherRows && xa instanceof Float32Array && ia instanceof Int32Array && f > 0) native.gatherRows(xa, f, ia, oa as Float32Array);
       else gatherRowsLoop(xa as Float32Array, ia as Int32Array, oa as Float32Array, f);
     });
     return out as TensorInfo;

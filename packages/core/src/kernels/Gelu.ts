@@ -30,7 +30,7 @@ export function geluKernel(backendName: string): KernelConfig {
     const [out] = withArrays(backendName, backend, [x], [{ shape: x.shape, dtype: 'float32', overwritten: true }], ([xa], [ya]) => {
       const xs = xa as Float32Array;
       const ys = ya as Float32Array;
-      if (native?.geluForward) return native.geluForward(xs, ys);
+      if (native?.geluForward && xs instanceof Float32Array) return native.geluForward(xs, ys);
       for (let i = 0; i < xs.length; i++) ys[i] = (xs[i] as number) * (normal(xs[i] as number)[0] as number);
     });
     return out as TensorInfo;
@@ -46,7 +46,7 @@ export function geluGradKernel(backendName: string): KernelConfig {
       const xs = xa as Float32Array;
       const dys = dya as Float32Array;
       const dxs = dxa as Float32Array;
-      if (native?.geluBackward) return native.geluBackward(xs, dys, dxs);
+      if (native?.geluBackward && xs instanceof Float32Array && dys instanceof Float32Array) return native.geluBackward(xs, dys, dxs);
       for (let i = 0; i < xs.length; i++) {
         const v = xs[i] as number;
         const [cdf, pdf] = normal(v);

@@ -87,7 +87,7 @@ export class FusedAdam extends tf.Optimizer {
       const next = new Float32Array(theta.length);
       const native = nativeKernels();
       // The native loop does the same float64 arithmetic in the same order: bitwise the same update.
-      if (native?.adamStep) {
+      if (native?.adamStep && g instanceof Float32Array && theta instanceof Float32Array) {
         native.adamStep(theta, g, m, v, next, lr, beta1, beta2, epsilon, c1, c2);
       } else {
         for (let i = 0; i < theta.length; i++) {

@@ -3,6 +3,7 @@ import { type Activation, Linear, Module, NnphysError, type Random, activation, 
 import { aggregate } from '../aggregate.js';
 import { type Aggregation, type GraphBatch, aggregations } from '../graph.js';
 import { assertGraphBatch } from '../validate_batch.js';
+import { fusedMPNN, fusedMPNNNative } from './mpnn_fused.js';
 import { NodeOutput, type NodeOutputOptions } from './output_stage.js';
 
 export interface MPNNConvOptions extends NodeOutputOptions {
@@ -46,6 +47,7 @@ export class MPNNConv extends Module {
   private readonly updateMessage: Linear;
   private readonly updateOut: Linear;
   private readonly tail: NodeOutput;
+  private readonly mlpActivationName: string | null;
 
   constructor(options: MPNNConvOptions) {
     super();
@@ -61,6 +63,7 @@ export class MPNNConv extends Module {
     this.edgeInputs = options.edgeInputs;
     this.outputs = options.outputs;
     this.act = activation(options.mlpActivation ?? 'relu');
+    this.mlpActivationName = typeof (options.mlpActivation ?? 'relu') === 'string' ? ((options.mlpActivation ?? 'relu') as string) : null;
     const F = options.nodeInputs;
     this.messageSender = this.addModule('message_sender', new Linear({ inputs: F, outputs: hidden, seed: rng }));
     this.messageReceiver = this.addModule('message_receiver', new Linear({ inputs: F, outputs: hidden, bias: false, seed: rng }));
@@ -104,8 +107,55 @@ export class MPNNConv extends Module {
       edgeFeatures: this.edgeInputs > 0 ? this.edgeInputs : undefined,
     });
     const h = batch.nodes;
-    const nodes = tf.tidy(() => this.forward(batch, h, (layer) => layer.apply(h)));
+    const nodes = tf.tidy(() => this.fused(batch, h) ?? this.forward(batch, h, (layer) => layer.apply(h)));
     return { ...batch, nodes };
+  }
+
+  /**
+   * The layer through the two fused kernels of mpnn_fused.ts when @nnphys/native is available on cpu/wasm and
+   * the configuration is the one they implement (sum aggregation, ReLU MLPs, unit weight scales, a tail of
+   * ReLU-or-none plus identity-or-no residual); otherwise null and the layer runs op by op.
+   */
+  private fused(batch: GraphBatch, h: tf.Tensor2D): tf.Tensor2D | null {
+    const backend = tf.getBackend();
+    const tail = this.tail.fusedConfig();
+    const linears = [this.messageSender, this.messageReceiver, this.messageEdge, this.messageOut, this.updateNode, this.updateMessage, this.updateOut];
+    if (
+      (backend !== 'wasm' && backend !== 'cpu') ||
+      fusedMPNNNative() === null ||
+      tail === null ||
+      this.aggregation !== 'sum' ||
+      this.mlpActivationName !== 'relu' ||
+      linears.some((l) => l !== null && (l.weightScale !== 1 || l.biasScale !== 1))
+    ) {
+      return null;
+    }
+    const E = batch.senders.shape[0];
+    const hidden = this.messageSender.outputs;
+    const bias = (l: Linear): tf.Tensor => l.bias ?? tf.zeros([l.outputs]);
+    // Without edge features: one zero feature with a zero weight (adds nothing; keeps every shape non-empty).
+    const edges = this.messageEdge ? (batch.edges as tf.Tensor2D) : tf.zeros([E, 1]);
+    const we = this.messageEdge ? this.messageEdge.weight : tf.zeros([1, hidden]);
+    return fusedMPNN(
+      h,
+      batch.senders,
+      batch.receivers,
+      edges as tf.Tensor2D,
+      {
+        ws: this.messageSender.weight,
+        bs: bias(this.messageSender),
+        wr: this.messageReceiver.weight,
+        we,
+        wo: this.messageOut.weight,
+        bo: bias(this.messageOut),
+        un: this.updateNode.weight,
+        bn: bias(this.updateNode),
+        um: this.updateMessage.weight,
+        wu: this.updateOut.weight,
+        bu: bias(this.updateOut),
+      },
+      tail,
+    );
   }
 
   /**
@@ -122,7 +172,7 @@ export class MPNNConv extends Module {
       needsEdges: this.edgeInputs > 0,
       edgeFeatures: this.edgeInputs > 0 ? this.edgeInputs : undefined,
     });
-    if (input.inputs >= input.outputs) return this.apply({ ...batch, nodes: input.apply(batch.nodes) });
+    if (input.inputs >= input.outputs || this.fusable()) return this.apply({ ...batch, nodes: input.apply(batch.nodes) });
     const nodes = tf.tidy(() => {
       const x = batch.nodes;
       const win = scaledWeight(input);
@@ -141,6 +191,11 @@ export class MPNNConv extends Module {
       return this.forward(batch, input.apply(x), node);
     });
     return { ...batch, nodes };
+  }
+
+  /** Whether apply() takes the fused kernels (then composing an input layer's weights buys nothing). */
+  private fusable(): boolean {
+    return fusedMPNNNative() !== null && this.tail.fusedConfig() !== null && this.aggregation === 'sum' && this.mlpActivationName === 'relu';
   }
 
   /** The layer on node states h, with `node(layer)` = layer.apply(h) supplied by the caller. */

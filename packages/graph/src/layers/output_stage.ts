@@ -20,15 +20,23 @@ export class NodeOutput extends Module {
   private readonly norm: LayerNorm | null;
   private readonly projection: Linear | null;
   private readonly residual: boolean;
+  private readonly actName: string | null;
 
   constructor(inputs: number, outputs: number, options: NodeOutputOptions, seed: Random, owner: string) {
     super();
     const norm = options.norm ?? 'none';
     assertOneOf(norm, `${owner}: norm`, ['layer', 'none']);
     this.act = options.activation !== undefined ? activation(options.activation) : null;
+    this.actName = typeof options.activation === 'string' ? options.activation : options.activation === undefined ? 'identity' : null;
     this.norm = norm === 'layer' ? this.addModule('norm', new LayerNorm({ features: outputs })) : null;
     this.residual = options.residual ?? false;
     this.projection = this.residual && inputs !== outputs ? this.addModule('projection', new Linear({ inputs, outputs, bias: false, seed })) : null;
+  }
+
+  /** The tail as fused kernels can run it (no norm, ReLU or no activation, identity or no residual), else null. */
+  fusedConfig(): { tailRelu: boolean; residual: boolean } | null {
+    if (this.norm || this.projection || (this.actName !== 'relu' && this.actName !== 'identity')) return null;
+    return { tailRelu: this.actName === 'relu', residual: this.residual };
   }
 
   apply(out: tf.Tensor2D, input: tf.Tensor2D): tf.Tensor2D {

@@ -32,7 +32,7 @@ export function fastLeadingSum(backendName: string) {
       const native = nativeKernels();
       const [out] = withArrays(backendName, backend, [x], [{ shape: outShape, dtype: 'float32', overwritten: true }], ([xa], [oa]) => {
         // Same float64 row-order accumulation in native code (bitwise equal), threads over column blocks.
-        if (native?.columnSums) return native.columnSums(xa as Float32Array, rows, cols, oa as Float32Array);
+        if (native?.columnSums && xa instanceof Float32Array) return native.columnSums(xa, rows, cols, oa as Float32Array);
         const acc = new Float64Array(cols);
         const data = xa as Float32Array;
         const c4 = cols - (cols % 4);

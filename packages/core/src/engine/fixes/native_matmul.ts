@@ -2,6 +2,11 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { withArrays } from '../../kernels/arrays.js';
 import { nativeKernels } from '../native.js';
 
+/** The cpu backend may hold a tensor's values in another array type (e.g. empty tensors); the addon takes Float32Array. */
+function asFloat32(x: ArrayLike<number>): Float32Array {
+  return x instanceof Float32Array ? x : Float32Array.from(x);
+}
+
 type Args = { inputs: { a: tf.TensorInfo; b: tf.TensorInfo }; backend: tf.KernelBackend; attrs: { transposeA: boolean; transposeB: boolean } };
 
 /**
@@ -36,8 +41,8 @@ export function nativeBatchMatMul(backendName: 'cpu' | 'wasm', fallback: tf.Kern
     const [out] = withArrays(backendName, backend, [a, b], [{ shape: [...outer, m, n], dtype: 'float32', overwritten: true }], ([av, bv], [cv]) => {
       native.sgemm(
         batch, m, n, k,
-        av as Float32Array, 0, batchA === 1 ? 0 : m * k, aRow, aCol,
-        bv as Float32Array, 0, batchB === 1 ? 0 : k * n, bRow, bCol,
+        asFloat32(av), 0, batchA === 1 ? 0 : m * k, aRow, aCol,
+        asFloat32(bv), 0, batchB === 1 ? 0 : k * n, bRow, bCol,
         cv as Float32Array, 0, m * n,
       );
     });
