@@ -101,31 +101,45 @@ function serialSgemm(
   b: Float32Array, bOff: number, bRow: number, bCol: number,
   c: Float32Array, cOff: number,
 ): void {
-  const rows = Math.floor(SERIAL_MAX_MACS / (n * k));
-  if (rows >= 1) {
+  // Up to 2 threads - 1 equal pieces per call: the addon then runs them one after the other with one set
+  // of packing buffers (from 2 threads pieces on, it would hand whole pieces to threads).
+  const threads = native.info().threads;
+  const perCall = threads > 1 ? 2 * threads - 1 : Number.MAX_SAFE_INTEGER;
+  const rowsMax = Math.floor(SERIAL_MAX_MACS / (n * k));
+  if (rowsMax >= 1) {
     // pieces of rows of C
-    for (let i = 0; i < m; i += rows) {
-      const mi = Math.min(rows, m - i);
-      native.sgemm(1, mi, n, k, a, aOff + i * aRow, 0, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff + i * n, 0);
+    const rows = Math.ceil(m / Math.ceil(m / rowsMax));
+    const full = Math.floor(m / rows);
+    for (let t = 0; t < full; t += perCall) {
+      const count = Math.min(perCall, full - t);
+      native.sgemm(count, rows, n, k, a, aOff + t * rows * aRow, rows * aRow, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff + t * rows * n, rows * n);
     }
+    const rest = m - full * rows;
+    if (rest > 0) native.sgemm(1, rest, n, k, a, aOff + full * rows * aRow, 0, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff + full * rows * n, 0);
     return;
   }
-  // a long reduction (a weight gradient over the batch): pieces of k, summed
   const mn = m * n;
-  const depth = Math.max(1, Math.floor(SERIAL_MAX_MACS / mn));
-  if (mn > SERIAL_MAX_MACS) {
+  const depthMax = Math.floor(SERIAL_MAX_MACS / mn);
+  if (depthMax < 1) {
+    // a single output larger than the threshold: let the addon decide
     native.sgemm(1, m, n, k, a, aOff, 0, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff, 0);
     return;
   }
-  if (kScratch.length < mn) kScratch = new Float32Array(mn);
+  // a long reduction (a weight gradient over the batch): pieces of k into scratch, then summed
+  const depth = Math.ceil(k / Math.ceil(k / depthMax));
+  const full = Math.floor(k / depth);
+  const rest = k - full * depth;
+  const pieces = full + (rest > 0 ? 1 : 0);
+  if (kScratch.length < pieces * mn) kScratch = new Float32Array(pieces * mn);
   const part = kScratch;
-  for (let p = 0; p < k; p += depth) {
-    const kp = Math.min(depth, k - p);
-    if (p === 0) {
-      native.sgemm(1, m, n, kp, a, aOff, 0, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff, 0);
-    } else {
-      native.sgemm(1, m, n, kp, a, aOff + p * aCol, 0, aRow, aCol, b, bOff + p * bRow, 0, bRow, bCol, part, 0, 0);
-      for (let i = 0; i < mn; i++) c[cOff + i] = (c[cOff + i] as number) + (part[i] as number);
-    }
+  for (let t = 0; t < full; t += perCall) {
+    const count = Math.min(perCall, full - t);
+    native.sgemm(count, m, n, depth, a, aOff + t * depth * aCol, depth * aCol, aRow, aCol, b, bOff + t * depth * bRow, depth * bRow, bRow, bCol, part, t * mn, mn);
+  }
+  if (rest > 0) native.sgemm(1, m, n, rest, a, aOff + full * depth * aCol, 0, aRow, aCol, b, bOff + full * depth * bRow, 0, bRow, bCol, part, full * mn, 0);
+  for (let i = 0; i < mn; i++) {
+    let sum = 0;
+    for (let t = 0; t < pieces; t++) sum += part[t * mn + i] as number;
+    c[cOff + i] = sum;
   }
 }

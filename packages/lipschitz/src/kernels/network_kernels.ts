@@ -155,10 +155,7 @@ function biasSortGroups(z: Float32Array, b: Float32Array | null, h: Float32Array
 
 function biasRelu(z: Float32Array, b: Float32Array | null, h: Float32Array, width: number): void {
   if (b) addBias(z, b, z.length / width, width);
-  for (let i = 0; i < z.length; i++) {
-    const v = z[i] as number;
-    h[i] = v < 0 ? 0 : v;
-  }
+  for (let i = 0; i < z.length; i++) h[i] = Math.max(z[i] as number, 0);
 }
 
 function columnSums(d: Float32Array, out: Float32Array, rows: number, width: number): void {

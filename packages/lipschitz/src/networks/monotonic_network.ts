@@ -113,6 +113,11 @@ export class MonotonicNetwork extends Module {
     return this.g.forward(x, this.residual);
   }
 
+  /** Whether the fused kernels are used where they apply (see LipschitzNetworkOptions.fused). */
+  get fused(): boolean {
+    return this.g.fused;
+  }
+
   project(): void {
     this.g.project();
   }
