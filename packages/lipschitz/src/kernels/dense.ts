@@ -26,13 +26,6 @@ const SERIAL_MAX_MACS = 48 * 1024 - 1;
 
 let kScratch = new Float32Array(1024);
 
-let rowScratch = new Float64Array(64);
-
-function rowBuffer(n: number): Float64Array {
-  if (rowScratch.length < n) rowScratch = new Float64Array(Math.max(n, 2 * rowScratch.length));
-  return rowScratch;
-}
-
 export function gemm(
   m: number, n: number, k: number,
   a: Float32Array, aOff: number, aRow: number, aCol: number,
@@ -49,47 +42,75 @@ export function gemm(
     serialSgemm(native, m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff);
     return;
   }
-  if (bCol === 1 && aRow === 1) {
-    // A transposed (a weight gradient h^T dz): accumulate outer products of rows p.
-    const acc = rowBuffer(m * n);
-    acc.fill(0, 0, m * n);
-    for (let p = 0; p < k; p++) {
-      const ap = aOff + p * aCol;
-      const bp = bOff + p * bRow;
-      for (let i = 0; i < m; i++) {
-        const av = a[ap + i] as number;
-        const o = i * n;
-        for (let j = 0; j < n; j++) acc[o + j] = (acc[o + j] as number) + av * (b[bp + j] as number);
-      }
-    }
-    for (let i = 0; i < m * n; i++) c[cOff + i] = acc[i] as number;
-    return;
-  }
-  if (bCol === 1) {
-    // Row-major B (a forward layer h W): row i of C is a combination of the rows of B.
-    const acc = rowBuffer(n);
-    for (let i = 0; i < m; i++) {
-      acc.fill(0, 0, n);
-      const ai = aOff + i * aRow;
+  jsGemm(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff);
+}
+
+/**
+ * The JavaScript product: 2 rows x 4 columns of C per pass with the eight sums in locals (float64), so each
+ * loaded element of A serves 4 products and each of B serves 2 (about 2.5x the speed of a plain dot-product loop
+ * on the 20-wide layers of the benchmark), and the strides make it serve h W, h^T dz and dz W^T alike.
+ */
+function jsGemm(
+  m: number, n: number, k: number,
+  a: Float32Array, aOff: number, aRow: number, aCol: number,
+  b: Float32Array, bOff: number, bRow: number, bCol: number,
+  c: Float32Array, cOff: number,
+): void {
+  const n4 = n - (n % 4);
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = aOff + i * aRow;
+    const a1 = a0 + aRow;
+    const c0 = cOff + i * n;
+    const c1 = c0 + n;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let bp = bOff + j * bCol;
+      let ap = 0;
       for (let p = 0; p < k; p++) {
-        const av = a[ai + p * aCol] as number;
-        const bp = bOff + p * bRow;
-        for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + av * (b[bp + j] as number);
+        const x0 = a[a0 + ap] as number;
+        const x1 = a[a1 + ap] as number;
+        const y0 = b[bp] as number;
+        const y1 = b[bp + bCol] as number;
+        const y2 = b[bp + 2 * bCol] as number;
+        const y3 = b[bp + 3 * bCol] as number;
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        ap += aCol;
+        bp += bRow;
       }
-      const ci = cOff + i * n;
-      for (let j = 0; j < n; j++) c[ci + j] = acc[j] as number;
+      c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c0 + j + 2] = s02; c[c0 + j + 3] = s03;
+      c[c1 + j] = s10; c[c1 + j + 1] = s11; c[c1 + j + 2] = s12; c[c1 + j + 3] = s13;
     }
-    return;
+    for (; j < n; j++) {
+      let s0 = 0, s1 = 0;
+      let bp = bOff + j * bCol;
+      let ap = 0;
+      for (let p = 0; p < k; p++) {
+        const y = b[bp] as number;
+        s0 += (a[a0 + ap] as number) * y;
+        s1 += (a[a1 + ap] as number) * y;
+        ap += aCol;
+        bp += bRow;
+      }
+      c[c0 + j] = s0;
+      c[c1 + j] = s1;
+    }
   }
-  // General strides (B transposed: the input gradient dz W^T): dot products.
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * aRow;
-    const ci = cOff + i * n;
+  for (; i < m; i++) {
+    const a0 = aOff + i * aRow;
+    const c0 = cOff + i * n;
     for (let j = 0; j < n; j++) {
-      const bj = bOff + j * bCol;
       let s = 0;
-      for (let p = 0; p < k; p++) s += (a[ai + p * aCol] as number) * (b[bj + p * bRow] as number);
-      c[ci + j] = s;
+      let bp = bOff + j * bCol;
+      let ap = a0;
+      for (let p = 0; p < k; p++) {
+        s += (a[ap] as number) * (b[bp] as number);
+        ap += aCol;
+        bp += bRow;
+      }
+      c[c0 + j] = s;
     }
   }
 }
