@@ -11,13 +11,17 @@ import {
   saveWeights,
   weightsToBytes,
 } from '@nnphys/core';
+import type { NetworkAttrs } from '../kernels/network_kernels.js';
 import { groupSortUnchecked } from '../layers/group_sort.js';
+import { fusedBackends, fusedNetworkApply } from '../networks/fused_network.js';
 import type { InputNorm } from '../norms/kinds.js';
 import { type OutputActivation, type PlainActivation, type PlainNetwork, checkPlainNetwork } from './plain_network.js';
 
 /** Anything that can bake its constrained weights into a plain network. */
 export interface Bakeable {
   toPlain(): PlainNetwork;
+  /** Whether the model runs the fused kernels (the export then does too, so outputs stay bit-identical). */
+  readonly fused?: boolean;
 }
 
 /** The architecture of an exported network, stored as safetensors metadata. */
@@ -38,12 +42,17 @@ const FORMAT = 'nnphys-lipschitz-exported/1';
  * `Linear` layers named layers.0, layers.1, ..., the same activations, and
  * the monotonic residual as a non-trainable variable. No normalisation runs
  * at inference, and the outputs are bit-identical to the model it came from
- * (same ops on the same float32 values). This is deel-lip's `vanilla_export`.
+ * (same ops on the same float32 values: the fused network kernel with the
+ * weights used as they are on cpu and wasm, like the model's fused path; or
+ * the layer-wise graph when `fused` is false, as `exportNetwork` sets it for a
+ * model built with `fused: false`). This is deel-lip's `vanilla_export`.
  */
 export class ExportedNetwork extends Module {
   readonly architecture: ExportedArchitecture;
   readonly layers: Linear[];
   readonly residual: tf.Variable | null;
+  /** Run the fused network kernel on cpu and wasm (default true); false: the layer-wise graph. */
+  fused = true;
 
   constructor(architecture: ExportedArchitecture) {
     super();
@@ -99,6 +108,19 @@ export class ExportedNetwork extends Module {
     assertTensor(x, 'ExportedNetwork.apply: x', { rank: 2, dtype: 'float32' });
     assertDim(x, 1, inputs, 'ExportedNetwork.apply: x', 'feature dimension (axis 1)');
     return tf.tidy(() => {
+      const fused = this.fusedAttrs();
+      if (fused) {
+        const h = fusedNetworkApply(
+          x,
+          this.layers.map((l) => l.weight),
+          fused.bias ? this.layers.map((l) => l.bias as tf.Variable) : [],
+          this.residual,
+          fused,
+        );
+        if (this.architecture.outputActivation === 'sigmoid') return tf.sigmoid(h);
+        if (this.architecture.outputActivation === 'relu') return tf.relu(h);
+        return h;
+      }
       let h: tf.Tensor2D = x;
       const m = this.layers.length;
       for (let l = 0; l < m; l++) {
@@ -111,6 +133,28 @@ export class ExportedNetwork extends Module {
       if (this.architecture.outputActivation === 'relu') return tf.relu(h);
       return h;
     });
+  }
+
+  /** The fused kernel's attributes (weights used as they are), or null when the layer-wise graph runs. */
+  private fusedAttrs(): NetworkAttrs | null {
+    if (!this.fused || !fusedBackends.includes(tf.getBackend())) return null;
+    const { widths, activations } = this.architecture;
+    const bias = this.layers.every((l) => l.bias !== null);
+    if (!bias && this.layers.some((l) => l.bias !== null)) return null;
+    const relu = activations.every((a) => a.type === 'relu');
+    if (!relu && !activations.every((a) => a.type === 'groupsort')) return null;
+    const m = this.layers.length;
+    return {
+      widths,
+      kinds: Array.from({ length: m }, () => 'inf' as const), // unused: no normalisation (reparam false)
+      normalizations: Array.from({ length: m }, () => 'vectorwise' as const),
+      budgets: Array.from({ length: m }, () => 1),
+      reparam: false,
+      activation: relu ? 'relu' : 'groupsort',
+      groupSizes: activations.map((a) => (a.type === 'groupsort' ? a.groupSize : 1)),
+      bias,
+      residual: this.residual !== null,
+    };
   }
 
   toPlain(): PlainNetwork {
@@ -159,7 +203,9 @@ export class ExportedNetwork extends Module {
 /** deel-lip's vanilla_export: the model's constrained weights as a plain tfjs network. */
 export function exportNetwork(model: Bakeable): ExportedNetwork {
   if (model == null || typeof (model as Bakeable).toPlain !== 'function') throw new NnphysError('exportNetwork: model must be a LipschitzNetwork or MonotonicNetwork');
-  return ExportedNetwork.fromPlain(model.toPlain());
+  const net = ExportedNetwork.fromPlain(model.toPlain());
+  net.fused = model.fused ?? true;
+  return net;
 }
 
 /** Saves an exported network (weights and architecture) to a safetensors file. */

@@ -15,7 +15,7 @@ export function runPackageKernel(
   kernelName: string,
   factory: KernelFactory,
   inputs: Record<string, tf.Tensor>,
-  attrs: Record<string, number | string | boolean> = {},
+  attrs: Record<string, unknown> = {},
 ): tf.Tensor | tf.Tensor[] {
   const backendName = tf.getBackend();
   const key = `${kernelName}/${backendName}`;
@@ -25,5 +25,5 @@ export function runPackageKernel(
     }
     installed.add(key);
   }
-  return tf.engine().runKernel(kernelName, inputs as unknown as tf.NamedTensorMap, attrs) as tf.Tensor | tf.Tensor[];
+  return tf.engine().runKernel(kernelName, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
 }

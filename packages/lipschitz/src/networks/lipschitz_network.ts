@@ -15,8 +15,10 @@ import {
 import type { PlainActivation, PlainNetwork } from '../export/plain_network.js';
 import { type GroupSortMethod, type GroupSortSpec, checkGroupSortSpec, groupSortMethods, groupSortUnchecked, resolveGroupSize } from '../layers/group_sort.js';
 import { LipschitzLinear } from '../layers/lipschitz_linear.js';
+import type { NetworkAttrs } from '../kernels/network_kernels.js';
 import { type ConstraintMode, type InputNorm, type NormKind, type Normalization, inputNorms } from '../norms/kinds.js';
 import { type ChainScheme, chainKinds, chainSchemes, checkChain, layerBudgets } from './chain.js';
+import { fusedBackends, fusedNetworkApply } from './fused_network.js';
 
 export type HiddenActivation = 'groupsort' | 'relu';
 
@@ -45,6 +47,12 @@ export interface LipschitzNetworkOptions {
   init?: Initializer;
   bias?: boolean;
   sortMethod?: GroupSortMethod;
+  /**
+   * Run the whole network as one fused kernel with one backward kernel (default true) on the cpu and wasm
+   * backends. false keeps the layer-wise graph of tfjs ops (the reference; also used on other backends
+   * and with sortMethod 'compare-exchange').
+   */
+  fused?: boolean;
   seed?: number | Random;
 }
 
@@ -65,7 +73,10 @@ export class LipschitzNetwork extends Module {
   readonly activation: HiddenActivation;
   readonly sortMethod: GroupSortMethod;
   readonly layers: LipschitzLinear[];
+  /** Whether the fused kernels are used where they apply (cpu and wasm; see `fused` in the options). */
+  readonly fused: boolean;
   private readonly groupSizes: number[];
+  private fusedAttrs: NetworkAttrs | undefined;
 
   constructor(options: LipschitzNetworkOptions) {
     super();
@@ -82,6 +93,8 @@ export class LipschitzNetwork extends Module {
     assertOneOf(this.activation, `${fn}: activation`, ['groupsort', 'relu']);
     this.sortMethod = options.sortMethod ?? 'kernel';
     assertOneOf(this.sortMethod, `${fn}: sortMethod`, groupSortMethods);
+    this.fused = options.fused ?? true;
+    if (typeof this.fused !== 'boolean') throw new NnphysError(`${fn}: fused must be a boolean, got ${String(options.fused)}`);
     let spec: GroupSortSpec = { groupSize: 2 };
     if (options.groupSize !== undefined || options.numGroups !== undefined) {
       if (this.activation !== 'groupsort') throw new NnphysError(`${fn}: groupSize/numGroups apply to activation 'groupsort', got activation '${this.activation}'`);
@@ -133,6 +146,47 @@ export class LipschitzNetwork extends Module {
   }
 
   applyUnchecked(x: tf.Tensor2D): tf.Tensor2D {
+    return this.forward(x, null);
+  }
+
+  /** Whether apply runs the fused kernels now (option `fused`, the active backend and the sort method). */
+  usesFusedKernels(): boolean {
+    return this.fused && fusedBackends.includes(tf.getBackend()) && (this.activation === 'relu' || this.sortMethod === 'kernel');
+  }
+
+  /**
+   * f(x) (+ x r when a residual [inputs, outputs] is given, a constant: the monotonic term of eq. 2.3).
+   * Fused when `usesFusedKernels()`, else layer-wise.
+   */
+  forward(x: tf.Tensor2D, residual: tf.Tensor2D | null): tf.Tensor2D {
+    if (this.usesFusedKernels()) {
+      const layers = this.layers;
+      this.fusedAttrs ??= {
+        widths: this.widths,
+        kinds: this.kinds,
+        normalizations: layers.map((l) => l.normalization),
+        budgets: layers.map((l) => l.effectiveMaxNorm),
+        reparam: layers[0]?.mode === 'reparam',
+        activation: this.activation,
+        groupSizes: this.groupSizes,
+        bias: layers[0]?.bias != null,
+        residual: false,
+      };
+      const attrs = residual ? { ...this.fusedAttrs, residual: true } : this.fusedAttrs;
+      return fusedNetworkApply(
+        x,
+        layers.map((l) => l.weight),
+        attrs.bias ? layers.map((l) => l.bias as tf.Variable) : [],
+        residual,
+        attrs,
+      );
+    }
+    if (residual === null) return this.applyLayerwise(x);
+    return tf.tidy(() => tf.add(this.applyLayerwise(x), tf.matMul(x, residual)) as tf.Tensor2D);
+  }
+
+  /** The layer-wise graph of tfjs ops (the reference the fused kernels are tested against). */
+  applyLayerwise(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       let h = x;
       const m = this.layers.length;

@@ -26,6 +26,8 @@ export interface MonotonicNetworkOptions {
   outputActivation?: OutputActivation;
   init?: Initializer;
   sortMethod?: GroupSortMethod;
+  /** Fused forward/backward kernels on cpu and wasm (default true); see LipschitzNetworkOptions.fused. */
+  fused?: boolean;
   seed?: number | Random;
 }
 
@@ -82,6 +84,7 @@ export class MonotonicNetwork extends Module {
         mode: options.mode,
         init: options.init,
         sortMethod: options.sortMethod,
+        fused: options.fused,
         seed: options.seed,
       }),
     );
@@ -96,7 +99,7 @@ export class MonotonicNetwork extends Module {
     assertDim(x, 1, this.inputs, 'MonotonicNetwork.apply: x', 'feature dimension (axis 1)');
     return tf.tidy(() => {
       // eq. 2.3: g(x) + lambda sum_i c_i x_i, then the monotone output map (MonotonicNetworks #9).
-      const f = tf.add(this.g.applyUnchecked(x), tf.matMul(x, this.residual)) as tf.Tensor2D;
+      const f = this.g.forward(x, this.residual);
       if (this.outputActivation === 'sigmoid') return tf.sigmoid(f);
       if (this.outputActivation === 'relu') return tf.relu(f);
       return f;
@@ -107,7 +110,12 @@ export class MonotonicNetwork extends Module {
   logits(x: tf.Tensor2D): tf.Tensor2D {
     assertTensor(x, 'MonotonicNetwork.logits: x', { rank: 2, dtype: 'float32' });
     assertDim(x, 1, this.inputs, 'MonotonicNetwork.logits: x', 'feature dimension (axis 1)');
-    return tf.tidy(() => tf.add(this.g.applyUnchecked(x), tf.matMul(x, this.residual)) as tf.Tensor2D);
+    return this.g.forward(x, this.residual);
+  }
+
+  /** Whether the fused kernels are used where they apply (see LipschitzNetworkOptions.fused). */
+  get fused(): boolean {
+    return this.g.fused;
   }
 
   project(): void {
