@@ -55,6 +55,11 @@ export interface NativeKernels {
    * into next; c1 = 1/(1-beta1^t), c2 = 1/(1-beta2^t). float64 arithmetic in the order of core's FusedAdam.
    */
   adamStep(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
+  /**
+   * GroupSort: sorts each row of x ([rows, width]) in contiguous groups of groupSize (<= 64), ascending and stable
+   * (NaN last); values gets the sorted values, perm the source index along the row of each output position.
+   */
+  groupSort(x: Float32Array, values: Float32Array, perm: Int32Array, width: number, groupSize: number): void;
   info(): NativeInfo;
   /** Threads for later calls (1..256). */
   setNumThreads(threads: number): void;

@@ -21,6 +21,7 @@ export interface NativeKernels {
   segmentSum?(data: Float32Array, ids: Int32Array, out: Float32Array, f: number, numSegments: number): void;
   columnSums?(data: Float32Array, rows: number, cols: number, out: Float32Array): void;
   gatherRows?(data: Float32Array, f: number, ids: Int32Array, out: Float32Array): void;
+  groupSort?(x: Float32Array, values: Float32Array, perm: Int32Array, width: number, groupSize: number): void;
   adamStep?(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
   setNumThreads(threads: number): void;
 }

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { type KernelArgs, type NumericArray, withArrays } from '@nnphys/core';
+import { type KernelArgs, type NumericArray, nativeKernels, withArrays } from '@nnphys/core';
 import type { NormKind, Normalization } from '../norms/kinds.js';
 import { gemm } from './dense.js';
 import { sortGroups } from './group_sort_kernels.js';
@@ -120,12 +120,13 @@ function addBias(z: Float32Array, b: Float32Array, rows: number, width: number):
 /**
  * h = GroupSort(z + b) with the permutation (eq. 2.9), one pass: a stable insertion sort of each
  * group straight into the outputs (the same order as sortGroups: ties keep their input order).
- * Rows holding NaN, and groups larger than 32, go through sortGroups' total-order paths.
+ * Rows holding NaN, groups larger than 32, and every group when @nnphys/native offers its GroupSort, go through
+ * sortGroups.
  */
 function biasSortGroups(z: Float32Array, b: Float32Array | null, h: Float32Array, perm: Int32Array, width: number, groupSize: number): void {
   const count = z.length;
   if (b) addBias(z, b, count / width, width);
-  if (groupSize > INSERTION_SORT_MAX || groupSize === 2) {
+  if (groupSize > INSERTION_SORT_MAX || groupSize === 2 || nativeKernels()?.groupSort) {
     sortGroups(z, h, perm, width, groupSize);
     return;
   }
