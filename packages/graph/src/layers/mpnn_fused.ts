@@ -119,7 +119,7 @@ function forwardKernel(backendName: string): tf.KernelConfig {
         const eo = e * H;
         for (let j = 0; j < H; j++) {
           const v = (pre[eo + j] as number) + (S[so + j] as number) + (R[ro + j] as number);
-          pre[eo + j] = v > 0 ? v : 0;
+          pre[eo + j] = Math.max(v, 0); // NaN stays NaN, as in tf.relu
         }
       }
       k.segmentSum(pre, rcv, P as Float32Array, H, N);
@@ -137,7 +137,7 @@ function forwardKernel(backendName: string): tf.KernelConfig {
         const dv = (deg as Float32Array)[v] as number;
         for (let j = 0; j < H; j++) {
           const x = (u[off + j] as number) + (hun[off + j] as number) + (bn as Float32Array)[j]! + dv * (boum[j] as number);
-          u[off + j] = x > 0 ? x : 0;
+          u[off + j] = Math.max(x, 0);
         }
       }
       mm(k, g as Float32Array, wu as Float32Array, o as Float32Array, N, H, O);
