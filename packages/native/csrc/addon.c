@@ -14,15 +14,15 @@
  * sgemm(batch, m, n, k,
  *       a, aOffset, aBatch, aRow, aCol,
  *       b, bOffset, bBatch, bRow, bCol,
- *       c, cOffset, cBatch)
+ *       c, cOffset, cBatch[, accumulate])
  */
 static napi_value Sgemm(napi_env env, napi_callback_info info) {
   const char *fn = "sgemm";
-  size_t argc = 17;
+  size_t argc = 18;
   napi_value argv[MAX_ARGS];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 17) {
-    napi_throw_type_error(env, NULL, "sgemm: expected 17 arguments (batch, m, n, k, a, aOffset, aBatch, aRow, aCol, b, ...)");
+  if (argc != 17 && argc != 18) {
+    napi_throw_type_error(env, NULL, "sgemm: expected 17 arguments (batch, m, n, k, a, aOffset, aBatch, aRow, aCol, b, ...) and an optional accumulate flag");
     return NULL;
   }
   int64_t batch, m, n, k, aOff, aBatch, aRow, aCol, bOff, bBatch, bRow, bCol, cOff, cBatch, aLen, bLen, cLen;
@@ -44,8 +44,17 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "sgemm: cBatch must be at least m * n (outputs of a batch may not overlap)");
     return NULL;
   }
+  bool accumulate = false;
+  if (argc == 18) {
+    napi_valuetype t;
+    CHECK(napi_typeof(env, argv[17], &t));
+    if (t != napi_undefined && (t != napi_boolean || napi_get_value_bool(env, argv[17], &accumulate) != napi_ok)) {
+      napi_throw_type_error(env, NULL, "sgemm: accumulate must be a boolean");
+      return NULL;
+    }
+  }
   nnphys_sgemm(batch, m, n, k, (const float *)a + aOff, aBatch, aRow, aCol, (const float *)b + bOff, bBatch, bRow, bCol,
-               (float *)c + cOff, cBatch);
+               (float *)c + cOff, cBatch, accumulate);
   return NULL;
 }
 

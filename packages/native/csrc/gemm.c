@@ -182,11 +182,11 @@ static float *aligned_floats(int64_t count) {
  * One product on one thread, with the caller's buffers (bpack: ceil(n/NR)*NR*KC floats, apack: MC*KC floats).
  */
 static void gemm_serial(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow, int64_t aCol, const float *b, int64_t bRow,
-                        int64_t bCol, float *c, float *bpack, float *apack) {
+                        int64_t bCol, float *c, float *bpack, float *apack, int accumulate) {
   const micro_kernel_fn kernel = micro();
   const int64_t panels = (n + NR - 1) / NR;
   if (k == 0) {
-    memset(c, 0, (size_t)(m * n) * sizeof(float));
+    if (!accumulate) memset(c, 0, (size_t)(m * n) * sizeof(float));
     return;
   }
   for (int64_t k0 = 0; k0 < k; k0 += KC) {
@@ -199,7 +199,7 @@ static void gemm_serial(int64_t m, int64_t n, int64_t k, const float *a, int64_t
         const int64_t nr = n - p * NR < NR ? n - p * NR : NR;
         for (int64_t r = 0; r < mb; r += MR) {
           const int64_t mr = mb - r < MR ? mb - r : MR;
-          kernel(kb, apack + r * kb, bpack + p * kb * NR, c + (i0 + r) * n + p * NR, n, k0 > 0, (int)mr, (int)nr);
+          kernel(kb, apack + r * kb, bpack + p * kb * NR, c + (i0 + r) * n + p * NR, n, accumulate || k0 > 0, (int)mr, (int)nr);
         }
       }
     }
@@ -230,6 +230,7 @@ typedef struct {
   const float *a, *b;
   int64_t aRow, aCol, bRow, bCol;
   float *c, *bpack;
+  int accumulate;
 } tile_job;
 
 static void pack_b_task(void *ctx, int64_t chunk) {
@@ -252,15 +253,16 @@ static void tile_task(void *ctx, int64_t t) {
     const int64_t nr = j->n - p * NR < NR ? j->n - p * NR : NR;
     for (int64_t r = 0; r < mb; r += MR) {
       const int64_t mr = mb - r < MR ? mb - r : MR;
-      kernel(j->kb, apack + r * j->kb, j->bpack + p * j->kb * NR, j->c + (i0 + r) * j->n + p * NR, j->n, j->k0 > 0, (int)mr, (int)nr);
+      kernel(j->kb, apack + r * j->kb, j->bpack + p * j->kb * NR, j->c + (i0 + r) * j->n + p * NR, j->n, j->accumulate || j->k0 > 0, (int)mr, (int)nr);
     }
   }
 }
 
 /* One product spread over the threads: per kc-block, B packed in parallel, then (row block x column chunk) tiles. */
 static void gemm_parallel(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow, int64_t aCol, const float *b,
-                          int64_t bRow, int64_t bCol, float *c, int threads) {
+                          int64_t bRow, int64_t bCol, float *c, int threads, int accumulate) {
   tile_job j;
+  j.accumulate = accumulate;
   j.m = m;
   j.n = n;
   j.k = k;
@@ -297,6 +299,7 @@ typedef struct {
   const float *a, *b;
   int64_t aBatch, aRow, aCol, bBatch, bRow, bCol, cBatch;
   float *c;
+  int accumulate;
 } batch_job;
 
 static void batch_task(void *ctx, int64_t t) {
@@ -304,7 +307,7 @@ static void batch_task(void *ctx, int64_t t) {
   const int64_t panels = (j->n + NR - 1) / NR;
   const int64_t kFirst = j->k < KC ? (j->k > 0 ? j->k : 1) : KC;
   gemm_serial(j->m, j->n, j->k, j->a + t * j->aBatch, j->aRow, j->aCol, j->b + t * j->bBatch, j->bRow, j->bCol, j->c + t * j->cBatch,
-              thread_bpack(panels * NR * kFirst), thread_apack());
+              thread_bpack(panels * NR * kFirst), thread_apack(), j->accumulate);
 }
 
 /*
@@ -324,11 +327,11 @@ static void ksplit_task(void *ctx, int64_t t) {
   const int64_t kb = j->k - k0 < j->chunk ? j->k - k0 : j->chunk;
   const int64_t panels = (j->n + NR - 1) / NR;
   gemm_serial(j->m, j->n, kb, j->a + k0 * j->aCol, j->aRow, j->aCol, j->b + k0 * j->bRow, j->bRow, j->bCol, j->partials + t * j->m * j->n,
-              thread_bpack(panels * NR * (kb < KC ? kb : KC)), thread_apack());
+              thread_bpack(panels * NR * (kb < KC ? kb : KC)), thread_apack(), 0);
 }
 
 static void gemm_ksplit(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow, int64_t aCol, const float *b, int64_t bRow,
-                        int64_t bCol, float *c, int threads) {
+                        int64_t bCol, float *c, int threads, int accumulate) {
   int64_t parts = 2 * (int64_t)threads;
   int64_t chunk = (k + parts - 1) / parts;
   parts = (k + chunk - 1) / chunk;
@@ -336,7 +339,10 @@ static void gemm_ksplit(int64_t m, int64_t n, int64_t k, const float *a, int64_t
   ksplit_job j = {m, n, k, chunk, a, b, aRow, aCol, bRow, bCol, partials};
   nnphys_parallel_for(parts, ksplit_task, &j);
   const int64_t size = m * n;
-  memcpy(c, partials, (size_t)size * sizeof(float));
+  if (accumulate)
+    for (int64_t i = 0; i < size; i++) c[i] += partials[i];
+  else
+    memcpy(c, partials, (size_t)size * sizeof(float));
   for (int64_t t = 1; t < parts; t++) {
     const float *p = partials + t * size;
     for (int64_t i = 0; i < size; i++) c[i] += p[i];
@@ -348,26 +354,26 @@ static void gemm_ksplit(int64_t m, int64_t n, int64_t k, const float *a, int64_t
 #define PARALLEL_MIN_MACS (64 * 1024)
 
 void nnphys_sgemm(int64_t batch, int64_t m, int64_t n, int64_t k, const float *a, int64_t aBatch, int64_t aRow, int64_t aCol,
-                  const float *b, int64_t bBatch, int64_t bRow, int64_t bCol, float *c, int64_t cBatch) {
+                  const float *b, int64_t bBatch, int64_t bRow, int64_t bCol, float *c, int64_t cBatch, int accumulate) {
   if (batch <= 0 || m <= 0 || n <= 0) return;
   const int threads = nnphys_num_threads();
   const int64_t macs = m * n * k;
   const int parallel = threads > 1 && macs * batch >= PARALLEL_MIN_MACS;
   if (parallel && batch >= 2 * threads) {
     /* Many products: whole products are the tasks. */
-    batch_job j = {m, n, k, a, b, aBatch, aRow, aCol, bBatch, bRow, bCol, cBatch, c};
+    batch_job j = {m, n, k, a, b, aBatch, aRow, aCol, bBatch, bRow, bCol, cBatch, c, accumulate};
     nnphys_parallel_for(batch, batch_task, &j);
     return;
   }
   if (parallel && k >= 8 * (m > n ? m : n) && m * n <= 128 * 128) {
-    for (int64_t t = 0; t < batch; t++) gemm_ksplit(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, threads);
+    for (int64_t t = 0; t < batch; t++) gemm_ksplit(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, threads, accumulate);
     return;
   }
   if (parallel && macs >= PARALLEL_MIN_MACS / 2 && k > 0) {
     for (int64_t t = 0; t < batch; t++)
-      gemm_parallel(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, threads);
+      gemm_parallel(m, n, k, a + t * aBatch, aRow, aCol, b + t * bBatch, bRow, bCol, c + t * cBatch, threads, accumulate);
     return;
   }
-  batch_job j = {m, n, k, a, b, aBatch, aRow, aCol, bBatch, bRow, bCol, cBatch, c};
+  batch_job j = {m, n, k, a, b, aBatch, aRow, aCol, bBatch, bRow, bCol, cBatch, c, accumulate};
   for (int64_t t = 0; t < batch; t++) batch_task(&j, t);
 }

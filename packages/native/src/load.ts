@@ -26,6 +26,8 @@ export interface NativeKernels {
     a: Float32Array, aOffset: number, aBatch: number, aRow: number, aCol: number,
     b: Float32Array, bOffset: number, bBatch: number, bRow: number, bCol: number,
     c: Float32Array, cOffset: number, cBatch: number,
+    /** Add the product to C instead of overwriting it (default false). */
+    accumulate?: boolean,
   ): void;
   /**
    * Analytic infinite-width NNGP and NTK (float64) of a stack of affine and abRelu rules, for every pair of
@@ -60,6 +62,14 @@ export interface NativeKernels {
    * (NaN last); values gets the sorted values, perm the source index along the row of each output position.
    */
   groupSort(x: Float32Array, values: Float32Array, perm: Int32Array, width: number, groupSize: number): void;
+  /** out[e, :] = relu(out[e, :] + a[ia[e], :] + b[ib[e], :]), rows of width f (an edge MLP's pre-activation). */
+  gatherAddRelu(out: Float32Array, a: Float32Array, ia: Int32Array, b: Float32Array, ib: Int32Array, f: number): void;
+  /** x[r, j] = act(x[r, j] + bias[j] + s[r] c[j]) over rows of width f; null leaves a term out (s and c together). */
+  affineRelu(x: Float32Array, bias: Float32Array | null, s: Float32Array | null, c: Float32Array | null, f: number, relu: boolean): void;
+  /** x[i] = ref[i] > 0 ? x[i] : 0 (ReLU's backward from its output). */
+  reluMask(x: Float32Array, ref: Float32Array): void;
+  /** y[i] = act(o[i]) + h[i] (h null: no residual). */
+  reluAdd(y: Float32Array, o: Float32Array, h: Float32Array | null, relu: boolean): void;
   info(): NativeInfo;
   /** Threads for later calls (1..256). */
   setNumThreads(threads: number): void;

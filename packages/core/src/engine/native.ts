@@ -12,7 +12,7 @@ export interface NativeKernels {
     batch: number, m: number, n: number, k: number,
     a: Float32Array, aOffset: number, aBatch: number, aRow: number, aCol: number,
     b: Float32Array, bOffset: number, bBatch: number, bRow: number, bCol: number,
-    c: Float32Array, cOffset: number, cBatch: number,
+    c: Float32Array, cOffset: number, cBatch: number, accumulate?: boolean,
   ): void;
   info(): { kernel: string; threads: number };
   /** Optional kernels (older builds of the addon may lack them; callers check). */
@@ -21,6 +21,10 @@ export interface NativeKernels {
   segmentSum?(data: Float32Array, ids: Int32Array, out: Float32Array, f: number, numSegments: number): void;
   columnSums?(data: Float32Array, rows: number, cols: number, out: Float32Array): void;
   gatherRows?(data: Float32Array, f: number, ids: Int32Array, out: Float32Array): void;
+  gatherAddRelu?(out: Float32Array, a: Float32Array, ia: Int32Array, b: Float32Array, ib: Int32Array, f: number): void;
+  affineRelu?(x: Float32Array, bias: Float32Array | null, s: Float32Array | null, c: Float32Array | null, f: number, relu: boolean): void;
+  reluMask?(x: Float32Array, ref: Float32Array): void;
+  reluAdd?(y: Float32Array, o: Float32Array, h: Float32Array | null, relu: boolean): void;
   groupSort?(x: Float32Array, values: Float32Array, perm: Int32Array, width: number, groupSize: number): void;
   adamStep?(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
   setNumThreads(threads: number): void;

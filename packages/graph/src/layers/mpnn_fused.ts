@@ -31,12 +31,13 @@ export interface FusedMPNNAttrs {
   [key: string]: boolean;
 }
 
-type Native = NativeKernels & { gatherRows: NonNullable<NativeKernels['gatherRows']>; segmentSum: NonNullable<NativeKernels['segmentSum']>; columnSums: NonNullable<NativeKernels['columnSums']> };
+type Required<K extends keyof NativeKernels> = { [P in K]-?: NonNullable<NativeKernels[P]> };
+type Native = NativeKernels & Required<'gatherRows' | 'segmentSum' | 'columnSums' | 'gatherAddRelu' | 'affineRelu' | 'reluMask' | 'reluAdd'>;
 
 /** The native kernels the fused path needs, or null (then MPNNConv runs layer-wise). */
 export function fusedMPNNNative(): Native | null {
   const n = nativeKernels();
-  return n?.gatherRows && n.segmentSum && n.columnSums ? (n as Native) : null;
+  return n?.gatherRows && n.segmentSum && n.columnSums && n.gatherAddRelu && n.affineRelu && n.reluMask && n.reluAdd ? (n as Native) : null;
 }
 
 function native(): Native {
@@ -45,13 +46,9 @@ function native(): Native {
   return n;
 }
 
-/** C = op(A) op(B) with A [m, k] (or [k, m] transposed) and B [k, n] (or [n, k]). */
-function mm(k: Native, a: Float32Array, b: Float32Array, c: Float32Array, m: number, kk: number, n: number, ta = false, tb = false): void {
-  k.sgemm(1, m, n, kk, a, 0, 0, ta ? 1 : kk, ta ? m : 1, b, 0, 0, tb ? 1 : n, tb ? kk : 1, c, 0, 0);
-}
-
-function addRowVector(x: Float32Array, v: Float32Array, rows: number, cols: number): void {
-  for (let r = 0, o = 0; r < rows; r++, o += cols) for (let j = 0; j < cols; j++) x[o + j] += v[j] as number;
+/** C = op(A) op(B) (C += ... with `add`) with A [m, k] (or [k, m] transposed) and B [k, n] (or [n, k]). */
+function mm(k: Native, a: Float32Array, b: Float32Array, c: Float32Array, m: number, kk: number, n: number, ta = false, tb = false, add = false): void {
+  k.sgemm(1, m, n, kk, a, 0, 0, ta ? 1 : kk, ta ? m : 1, b, 0, 0, tb ? 1 : n, tb ? kk : 1, c, 0, 0, add);
 }
 
 /** The cpu backend may hold values in other array types (e.g. empty tensors); the addon takes typed arrays. */
@@ -108,20 +105,12 @@ function forwardKernel(backendName: string): tf.KernelConfig {
       const S = new Float32Array(N * H);
       const R = new Float32Array(N * H);
       mm(k, hx as Float32Array, ws as Float32Array, S, N, F, H);
-      addRowVector(S, bs as Float32Array, N, H);
+      k.affineRelu(S, bs as Float32Array, null, null, H, false);
       mm(k, hx as Float32Array, wr as Float32Array, R, N, F, H);
       const pre = a as Float32Array;
       if (D > 0) mm(k, ex as Float32Array, we as Float32Array, pre, E, D, H);
       else pre.fill(0);
-      for (let e = 0; e < E; e++) {
-        const so = (snd[e] as number) * H;
-        const ro = (rcv[e] as number) * H;
-        const eo = e * H;
-        for (let j = 0; j < H; j++) {
-          const v = (pre[eo + j] as number) + (S[so + j] as number) + (R[ro + j] as number);
-          pre[eo + j] = Math.max(v, 0); // NaN stays NaN, as in tf.relu
-        }
-      }
+      k.gatherAddRelu(pre, S, snd, R, rcv, H); // a = relu(x We + S[snd] + R[rcv])
       k.segmentSum(pre, rcv, P as Float32Array, H, N);
       for (let e = 0; e < E; e++) (deg as Float32Array)[rcv[e] as number] += 1;
       // msg = P (Wo Um) + deg (bo Um)
@@ -131,23 +120,11 @@ function forwardKernel(backendName: string): tf.KernelConfig {
       mm(k, bo as Float32Array, um as Float32Array, boum, 1, O, H);
       const u = g as Float32Array;
       mm(k, P as Float32Array, woum, u, N, H, H);
-      const hun = new Float32Array(N * H);
-      mm(k, hx as Float32Array, un as Float32Array, hun, N, F, H);
-      for (let v = 0, off = 0; v < N; v++, off += H) {
-        const dv = (deg as Float32Array)[v] as number;
-        for (let j = 0; j < H; j++) {
-          const x = (u[off + j] as number) + (hun[off + j] as number) + (bn as Float32Array)[j]! + dv * (boum[j] as number);
-          u[off + j] = Math.max(x, 0);
-        }
-      }
+      mm(k, hx as Float32Array, un as Float32Array, u, N, F, H, false, false, true);
+      k.affineRelu(u, bn as Float32Array, deg as Float32Array, boum, H, true); // g = relu(u + bn + deg (bo Um))
       mm(k, g as Float32Array, wu as Float32Array, o as Float32Array, N, H, O);
-      addRowVector(o as Float32Array, bu as Float32Array, N, O);
-      const yy = y as Float32Array;
-      const oo = o as Float32Array;
-      for (let i = 0; i < N * O; i++) {
-        const v = oo[i] as number;
-        yy[i] = (tailRelu && v < 0 ? 0 : v) + (residual ? (hx as Float32Array)[i]! : 0);
-      }
+      k.affineRelu(o as Float32Array, bu as Float32Array, null, null, O, false);
+      k.reluAdd(y as Float32Array, o as Float32Array, residual ? (hx as Float32Array) : null, tailRelu);
     });
   };
   return { kernelName: MPNNForward, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
@@ -169,17 +146,16 @@ function backwardKernel(backendName: string): tf.KernelConfig {
       const snd = sndA as unknown as Int32Array;
       const rcv = rcvA as unknown as Int32Array;
       const [dh, dEdges, dWs, dbs, dWr, dWe, dWo, dbo, dUn, dbn, dUm, dWu, dbu] = outs as Float32Array[];
-      const NO = N * O;
       // Tail: y = act(o) + [residual] h.
-      const dO = new Float32Array(NO);
-      for (let i = 0; i < NO; i++) dO[i] = tailRelu && (oA as Float32Array)[i]! <= 0 ? 0 : (dyA as Float32Array)[i]!;
+      const dO = Float32Array.from(dyA as Float32Array);
+      if (tailRelu) k.reluMask(dO, oA as Float32Array);
       // o = g Wu + bu
       mm(k, gA as Float32Array, dO, dWu as Float32Array, H, N, O, true);
       k.columnSums(dO, N, O, dbu as Float32Array);
       const dU = new Float32Array(N * H);
       mm(k, dO, wu as Float32Array, dU, N, O, H, false, true);
       // g = relu(u)
-      for (let i = 0; i < N * H; i++) if ((gA as Float32Array)[i]! <= 0) dU[i] = 0;
+      k.reluMask(dU, gA as Float32Array);
       // u = h Un + bn + P (Wo Um) + deg (bo Um)
       mm(k, hx as Float32Array, dU, dUn as Float32Array, F, N, H, true);
       k.columnSums(dU, N, H, dbn as Float32Array);
@@ -200,7 +176,7 @@ function backwardKernel(backendName: string): tf.KernelConfig {
       // P = Σ_{e -> v} a_e and a = relu(pre): dPre = dP[rcv] where a > 0
       const dPre = new Float32Array(E * H);
       k.gatherRows(dP, H, rcv, dPre);
-      for (let i = 0; i < E * H; i++) if ((aA as Float32Array)[i]! <= 0) dPre[i] = 0;
+      k.reluMask(dPre, aA as Float32Array);
       // pre = S[snd] + R[rcv] + x We
       if (D > 0) {
         mm(k, ex as Float32Array, dPre, dWe as Float32Array, D, E, H, true);
@@ -215,12 +191,10 @@ function backwardKernel(backendName: string): tf.KernelConfig {
       mm(k, hx as Float32Array, dR, dWr as Float32Array, F, N, H, true);
       // dh = dS Ws^T + dR Wr^T + dU Un^T + [residual] dy
       const dhA = dh as Float32Array;
-      mm(k, dS, ws as Float32Array, dhA, N, H, F, false, true);
-      const tmp = new Float32Array(N * F);
-      mm(k, dR, wr as Float32Array, tmp, N, H, F, false, true);
-      for (let i = 0; i < N * F; i++) dhA[i] += tmp[i] as number;
-      mm(k, dU, un as Float32Array, tmp, N, H, F, false, true);
-      for (let i = 0; i < N * F; i++) dhA[i] += (tmp[i] as number) + (residual ? (dyA as Float32Array)[i]! : 0);
+      if (residual) dhA.set(dyA as Float32Array);
+      mm(k, dS, ws as Float32Array, dhA, N, H, F, false, true, residual);
+      mm(k, dR, wr as Float32Array, dhA, N, H, F, false, true, true);
+      mm(k, dU, un as Float32Array, dhA, N, H, F, false, true, true);
     });
   };
   return { kernelName: MPNNBackward, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
