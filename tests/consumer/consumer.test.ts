@@ -16,6 +16,7 @@ let packed: Packed = {};
 const work = mkdtempSync(join(tmpdir(), 'nnphys-consumer-'));
 // @nnphys/native compiles at install time: its install tests need a C compiler (always in CI, which sets
 // NNPHYS_REQUIRE_NATIVE=1); on a machine without one they do not run and are listed as skipped.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
 const canBuildNative = process.env.NNPHYS_REQUIRE_NATIVE === '1' || spawnSync('sh', ['-c', 'command -v "${CC:-cc}"']).status === 0;
 const smokeNames = Object.keys(smoke).filter((name) => name !== '@nnphys/native' || canBuildNative);
 
