@@ -1,4 +1,4 @@
-import { type NativeKernels, nativeKernels } from '@nnphys/core';
+import { nativeKernels } from '@nnphys/core';
 
 /**
  * Dense products of the fused network kernels, over typed arrays (plain
@@ -15,17 +15,6 @@ import { type NativeKernels, nativeKernels } from '@nnphys/core';
  */
 const NATIVE_MIN_MACS = 1 << 10;
 
-/**
- * @nnphys/native runs a product on several OpenMP threads from 48 Ki multiply-adds on (its
- * PARALLEL_MIN_MACS). This network's products are 10-20 us, where a second thread saves a few
- * microseconds on an idle machine but can stall for milliseconds when the other core is busy
- * (measured on the shared 2-core machine: 0.3-2 ms per product). So products are split into
- * serial pieces below that threshold: along the rows of C, or along k into scratch and summed.
- */
-const SERIAL_MAX_MACS = 48 * 1024 - 1;
-
-let kScratch = new Float32Array(1024);
-
 export function gemm(
   m: number, n: number, k: number,
   a: Float32Array, aOff: number, aRow: number, aCol: number,
@@ -39,7 +28,7 @@ export function gemm(
   }
   const native = m * n * k >= NATIVE_MIN_MACS ? nativeKernels() : null;
   if (native !== null) {
-    serialSgemm(native, m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff);
+    native.sgemm(1, m, n, k, a, aOff, 0, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff, 0);
     return;
   }
   jsGemm(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff);
@@ -115,52 +104,3 @@ function jsGemm(
   }
 }
 
-function serialSgemm(
-  native: NativeKernels,
-  m: number, n: number, k: number,
-  a: Float32Array, aOff: number, aRow: number, aCol: number,
-  b: Float32Array, bOff: number, bRow: number, bCol: number,
-  c: Float32Array, cOff: number,
-): void {
-  // Up to 2 threads - 1 equal pieces per call: the addon then runs them one after the other with one set
-  // of packing buffers (from 2 threads pieces on, it would hand whole pieces to threads).
-  const threads = native.info().threads;
-  const perCall = threads > 1 ? 2 * threads - 1 : Number.MAX_SAFE_INTEGER;
-  const rowsMax = Math.floor(SERIAL_MAX_MACS / (n * k));
-  if (rowsMax >= 1) {
-    // pieces of rows of C
-    const rows = Math.ceil(m / Math.ceil(m / rowsMax));
-    const full = Math.floor(m / rows);
-    for (let t = 0; t < full; t += perCall) {
-      const count = Math.min(perCall, full - t);
-      native.sgemm(count, rows, n, k, a, aOff + t * rows * aRow, rows * aRow, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff + t * rows * n, rows * n);
-    }
-    const rest = m - full * rows;
-    if (rest > 0) native.sgemm(1, rest, n, k, a, aOff + full * rows * aRow, 0, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff + full * rows * n, 0);
-    return;
-  }
-  const mn = m * n;
-  const depthMax = Math.floor(SERIAL_MAX_MACS / mn);
-  if (depthMax < 1) {
-    // a single output larger than the threshold: let the addon decide
-    native.sgemm(1, m, n, k, a, aOff, 0, aRow, aCol, b, bOff, 0, bRow, bCol, c, cOff, 0);
-    return;
-  }
-  // a long reduction (a weight gradient over the batch): pieces of k into scratch, then summed
-  const depth = Math.ceil(k / Math.ceil(k / depthMax));
-  const full = Math.floor(k / depth);
-  const rest = k - full * depth;
-  const pieces = full + (rest > 0 ? 1 : 0);
-  if (kScratch.length < pieces * mn) kScratch = new Float32Array(pieces * mn);
-  const part = kScratch;
-  for (let t = 0; t < full; t += perCall) {
-    const count = Math.min(perCall, full - t);
-    native.sgemm(count, m, n, depth, a, aOff + t * depth * aCol, depth * aCol, aRow, aCol, b, bOff + t * depth * bRow, depth * bRow, bRow, bCol, part, t * mn, mn);
-  }
-  if (rest > 0) native.sgemm(1, m, n, rest, a, aOff + full * depth * aCol, 0, aRow, aCol, b, bOff + full * depth * bRow, 0, bRow, bCol, part, full * mn, 0);
-  for (let i = 0; i < mn; i++) {
-    let sum = 0;
-    for (let t = 0; t < pieces; t++) sum += part[t * mn + i] as number;
-    c[cOff + i] = sum;
-  }
-}
