@@ -114,12 +114,18 @@ describe.each(backends)('KR-dual EMD estimate on %s', (backend) => {
       weights: new Array(48).fill(1),
     };
     const shape = new CircleShape({ center: [0, 0], radius: 0.6, points: 32 });
-    const fit = await fitShape(target, shape, { iterations: 300, criticSteps: 5, hidden: [32, 32], criticLearningRate: 0.01, shapeLearningRate: 0.005, finalCriticSteps: 50, seed: 4 });
+    // Cosine decay of the shape's rate to a tenth: with a constant rate the min-max fit keeps circling the optimum
+    // at ~0.05-0.15 (measured across the cpu/wasm and native/JS paths), so parameter checks would depend on rounding.
+    const iterations = 400;
+    const shapeLearningRate = (it: number) => 0.0005 + 0.0045 * 0.5 * (1 + Math.cos((Math.PI * it) / iterations));
+    const fit = await fitShape(target, shape, { iterations, criticSteps: 5, hidden: [32, 32], criticLearningRate: 0.01, shapeLearningRate, finalCriticSteps: 50, seed: 4 });
     const { center, radius } = shape.parameters();
     console.log(`[${backend}] circle fit: centre (${center.map((c) => c.toFixed(3)).join(', ')}), radius ${radius.toFixed(3)}, EMD ${fit.emd.toFixed(4)} after ${fit.criticStepsTotal} critic steps`);
-    // the circle moved from (0, 0), r 0.6 (EMD ~0.8) onto the target: within 0.1 in centre and radius
-    expect(Math.hypot((center[0] as number) - 0.5, (center[1] as number) + 0.3)).toBeLessThan(0.1);
-    expect(Math.abs(radius - 1.2)).toBeLessThan(0.1);
+    // the circle moved from (0, 0), r 0.6 (EMD ~0.8) onto the target: within 0.05 in centre and radius (measured
+    // <= 0.02 on cpu and wasm, with and without @nnphys/native)
+    expect(Math.hypot((center[0] as number) - 0.5, (center[1] as number) + 0.3)).toBeLessThan(0.05);
+    expect(Math.abs(radius - 1.2)).toBeLessThan(0.05);
+    await expect(fitShape(target, shape, { iterations: 2, shapeLearningRate: (it) => (it === 1 ? 0 : 0.01), seed: 1 })).rejects.toThrow(/fitShape: shapeLearningRate\(1\) must be a finite number > 0, got 0/);
     fit.critic.dispose();
     shape.dispose();
   });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NnphysError, assertPositiveInteger, assertPositiveNumber, resolveRandom } from '@nnphys/core';
+import { assertPositiveInteger, assertPositiveNumber, FusedAdam, NnphysError, resolveRandom } from '@nnphys/core';
 import type { LipschitzNetwork } from '../networks/lipschitz_network.js';
 import { krObjective } from './kr_objective.js';
 import { type CriticOptions, certifiedDualValue, checkCritic, makeCritic } from './estimate_emd.js';
@@ -15,7 +15,11 @@ export interface FitShapeOptions extends CriticOptions {
   shapeSteps?: number;
   /** Adam learning rates (defaults 5e-3 critic, 1e-2 shape). */
   criticLearningRate?: number;
-  shapeLearningRate?: number;
+  /**
+   * The shape's rate, or a schedule `(iteration) => rate`: a min-max fit with a constant rate keeps circling the
+   * optimum at a distance set by the rate; decaying it (e.g. cosine to a tenth) settles the shape.
+   */
+  shapeLearningRate?: number | ((iteration: number) => number);
   /** Critic-only steps on the final shape before the reported estimate (default 300). */
   finalCriticSteps?: number;
   /** Warm-start critic (not disposed). */
@@ -56,9 +60,14 @@ export async function fitShape(target: WeightedPoints, shape: Shape, options: Fi
   assertPositiveInteger(shapeSteps, `${fn}: shapeSteps`);
   if (!Number.isInteger(finalCriticSteps) || finalCriticSteps < 0) throw new NnphysError(`${fn}: finalCriticSteps must be a non-negative integer, got ${finalCriticSteps}`);
   const criticLr = options.criticLearningRate ?? 5e-3;
-  const shapeLr = options.shapeLearningRate ?? 1e-2;
+  const shapeRate = options.shapeLearningRate ?? 1e-2;
+  const shapeLrAt = (it: number): number => {
+    const lr = typeof shapeRate === 'function' ? shapeRate(it) : shapeRate;
+    assertPositiveNumber(lr, typeof shapeRate === 'function' ? `${fn}: shapeLearningRate(${it})` : `${fn}: shapeLearningRate`);
+    return lr;
+  };
   assertPositiveNumber(criticLr, `${fn}: criticLearningRate`);
-  assertPositiveNumber(shapeLr, `${fn}: shapeLearningRate`);
+  const shapeLr = shapeLrAt(0);
   const norm = options.p ?? 2;
   const rng = resolveRandom(options.seed);
   if (options.critic) checkCritic(options.critic, t.dim, norm, fn);
@@ -66,7 +75,8 @@ export async function fitShape(target: WeightedPoints, shape: Shape, options: Fi
   const x = tf.tensor2d(t.points);
   const a = tf.tensor1d(Float32Array.from(t.weights));
   const criticOpt = tf.train.adam(criticLr);
-  const shapeOpt = tf.train.adam(shapeLr);
+  // A schedule needs an optimizer whose rate can change between steps: core's FusedAdam (same update as tf.train.adam).
+  const shapeOpt = typeof shapeRate === 'function' ? new FusedAdam({ learningRate: shapeLr }) : tf.train.adam(shapeLr);
   const criticVars = critic.trainableVariables();
   const shapeVars = shape.trainableVariables();
   if (shapeVars.length === 0) throw new NnphysError(`${fn}: the shape has no trainable variables`);
@@ -86,6 +96,7 @@ export async function fitShape(target: WeightedPoints, shape: Shape, options: Fi
     for (let it = 0; it < iterations; it++) {
       for (let s = 0; s < criticSteps; s++) criticStep()?.dispose();
       let last = 0;
+      if (shapeOpt instanceof FusedAdam) shapeOpt.learningRate = shapeLrAt(it);
       for (let s = 0; s < shapeSteps; s++) {
         const cost = shapeOpt.minimize(objective, true, shapeVars);
         last = cost?.dataSync()[0] as number;
