@@ -6,17 +6,6 @@
 #include "message_passing.h"
 #include "napi_util.h"
 
-static int args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *fn, const char *usage) {
-  size_t argc = want;
-  char msg[200];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want) {
-    snprintf(msg, sizeof msg, "%s: expected %zu arguments %s", fn, want, usage);
-    napi_throw_type_error(env, NULL, msg);
-    return 0;
-  }
-  return 1;
-}
-
 /* A Float32Array, or null/undefined (data = NULL, length = -1). */
 static int optional_f32(napi_env env, napi_value v, const char *fn, const char *name, void **data, int64_t *length) {
   napi_valuetype t;
@@ -54,7 +43,7 @@ static napi_value GatherAddRelu(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   void *out, *a, *ia, *b, *ib;
   int64_t no, na, nia, nb, nib, f;
-  if (!args(env, info, 6, argv, fn, "(out, a, ia, b, ib, f)") || !get_array(env, argv[0], napi_float32_array, fn, "out", &out, &no) ||
+  if (!get_args(env, info, 6, argv, fn, "(out, a, ia, b, ib, f)") || !get_array(env, argv[0], napi_float32_array, fn, "out", &out, &no) ||
       !get_array(env, argv[1], napi_float32_array, fn, "a", &a, &na) || !get_array(env, argv[2], napi_int32_array, fn, "ia", &ia, &nia) ||
       !get_array(env, argv[3], napi_float32_array, fn, "b", &b, &nb) || !get_array(env, argv[4], napi_int32_array, fn, "ib", &ib, &nib) ||
       !get_int(env, argv[5], fn, "f", &f))
@@ -76,7 +65,7 @@ static napi_value AffineRelu(napi_env env, napi_callback_info info) {
   void *x, *bias, *s, *c;
   int64_t nx, nbias, ns, nc, f;
   bool act;
-  if (!args(env, info, 6, argv, fn, "(x, bias, s, c, f, relu)") || !get_array(env, argv[0], napi_float32_array, fn, "x", &x, &nx) ||
+  if (!get_args(env, info, 6, argv, fn, "(x, bias, s, c, f, relu)") || !get_array(env, argv[0], napi_float32_array, fn, "x", &x, &nx) ||
       !optional_f32(env, argv[1], fn, "bias", &bias, &nbias) || !optional_f32(env, argv[2], fn, "s", &s, &ns) ||
       !optional_f32(env, argv[3], fn, "c", &c, &nc) || !get_int(env, argv[4], fn, "f", &f) || !get_bool(env, argv[5], fn, "relu", &act))
     return NULL;
@@ -98,7 +87,7 @@ static napi_value ReluMask(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   void *x, *ref;
   int64_t nx, nr;
-  if (!args(env, info, 2, argv, fn, "(x, ref)") || !get_array(env, argv[0], napi_float32_array, fn, "x", &x, &nx) ||
+  if (!get_args(env, info, 2, argv, fn, "(x, ref)") || !get_array(env, argv[0], napi_float32_array, fn, "x", &x, &nx) ||
       !get_array(env, argv[1], napi_float32_array, fn, "ref", &ref, &nr))
     return NULL;
   if (nx != nr) {
@@ -115,7 +104,7 @@ static napi_value ReluAdd(napi_env env, napi_callback_info info) {
   void *y, *o, *h;
   int64_t ny, no, nh;
   bool act;
-  if (!args(env, info, 4, argv, fn, "(y, o, h, relu)") || !get_array(env, argv[0], napi_float32_array, fn, "y", &y, &ny) ||
+  if (!get_args(env, info, 4, argv, fn, "(y, o, h, relu)") || !get_array(env, argv[0], napi_float32_array, fn, "y", &y, &ny) ||
       !get_array(env, argv[1], napi_float32_array, fn, "o", &o, &no) || !optional_f32(env, argv[2], fn, "h", &h, &nh) ||
       !get_bool(env, argv[3], fn, "relu", &act))
     return NULL;

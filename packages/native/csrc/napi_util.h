@@ -67,6 +67,27 @@ static inline int check_extent(napi_env env, const char *fn, const char *name, i
 }
 
 
+/* The callback's arguments, exactly `want` of them, or a TypeError naming the expected call. */
+static inline int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *fn, const char *usage) {
+  size_t argc = want;
+  char msg[200];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want) {
+    snprintf(msg, sizeof msg, "%s: expected %zu arguments %s", fn, want, usage);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+/* got == want, or a RangeError "fn: what has got elements, expected want". */
+static inline int same_length(napi_env env, const char *fn, const char *what, int64_t got, int64_t want) {
+  char msg[240];
+  if (got == want) return 1;
+  snprintf(msg, sizeof msg, "%s: %s has %lld elements, expected %lld", fn, what, (long long)got, (long long)want);
+  napi_throw_range_error(env, NULL, msg);
+  return 0;
+}
+
 /* Registers one function on the exports object. */
 static inline int define_function(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value f;

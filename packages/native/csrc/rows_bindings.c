@@ -7,25 +7,6 @@
 #include "napi_util.h"
 #include "rows.h"
 
-static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *fn, const char *usage) {
-  size_t argc = want;
-  char msg[200];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want) {
-    snprintf(msg, sizeof msg, "%s: expected %zu arguments %s", fn, want, usage);
-    napi_throw_type_error(env, NULL, msg);
-    return 0;
-  }
-  return 1;
-}
-
-static int same_length(napi_env env, const char *fn, const char *what, int64_t got, int64_t want) {
-  char msg[240];
-  if (got == want) return 1;
-  snprintf(msg, sizeof msg, "%s: %s has %lld elements, expected %lld", fn, what, (long long)got, (long long)want);
-  napi_throw_range_error(env, NULL, msg);
-  return 0;
-}
-
 static napi_value SegmentSum(napi_env env, napi_callback_info info) {
   const char *fn = "segmentSum";
   napi_value argv[5];

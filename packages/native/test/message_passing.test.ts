@@ -1,15 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { loadNative } from '../src/index.js';
+import { rng } from './rng.js';
 
 const native = loadNative();
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
 
 const relu = (v: number): number => Math.max(v, 0);
 

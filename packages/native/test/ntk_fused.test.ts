@@ -1,17 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { loadNative, nativeUnavailableReason } from '../src/index.js';
+import { rng } from './rng.js';
 
 // Runs when the addon is built (always in CI: NNPHYS_REQUIRE_NATIVE=1; see sgemm.test.ts).
 const native = loadNative();
-
-/** A small deterministic generator, so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
 
 type Rule = [kind: 0 | 1, p: number, q: number];
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { loadNative, matMul, nativeUnavailableReason } from '../src/index.js';
+import { rng } from './rng.js';
 
 // The build step compiles the addon when a C compiler is present; CI sets NNPHYS_REQUIRE_NATIVE=1 so that a
 // missing addon fails there. On a machine without a compiler the kernel tests below do not run (vitest lists them
@@ -10,15 +11,6 @@ test('the addon is built, or the machine has no compiler and it is not required'
   if (native === null) expect(process.env.NNPHYS_REQUIRE_NATIVE, nativeUnavailableReason() ?? '').not.toBe('1');
   else expect(nativeUnavailableReason()).toBeNull();
 });
-
-/** A small deterministic generator, so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
 
 function filled(n: number, next: () => number): Float32Array {
   return Float32Array.from({ length: n }, next);
