@@ -218,6 +218,16 @@ export function fusedMPNN(h: tf.Tensor2D, senders: tf.Tensor1D, receivers: tf.Te
   const backendName = tf.getBackend();
   ensureRegistered(backendName);
   const ws = weightNames.map((n) => weights[n]);
+  if (!tf.engine().isTapeOn()) {
+    // Inference (no gradient being recorded): no custom-gradient wrapper; the saved intermediates are dropped.
+    const named: Record<string, tf.Tensor> = { h, senders, receivers, edges };
+    weightNames.forEach((n, i) => {
+      named[n] = ws[i] as tf.Tensor;
+    });
+    const [y, ...saved] = tf.engine().runKernel(MPNNForward, named, attrs) as tf.Tensor[];
+    tf.dispose(saved);
+    return y as tf.Tensor2D;
+  }
   const op = tf.customGrad((...args: unknown[]) => {
     const save = args.pop() as (tensors: tf.Tensor[]) => void;
     const [hh, snd, rcv, ex, ...wt] = args as tf.Tensor[];
