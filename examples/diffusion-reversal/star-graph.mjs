@@ -18,7 +18,7 @@ const result = await runStarGraph({
   objectives,
   seed,
   progress: process.stdout.isTTY,
-  onResult: (r) => console.log(`  ${r.label}: path ${r.accuracy.toFixed(3)}, whole arm ${r.someArm.toFixed(3)}, per token ${r.perToken.toFixed(3)} (${r.seconds.toFixed(0)} s)`),
+  onResult: (r) => console.log(`  ${r.label}: path ${r.accuracy.toFixed(3)}, first step onto an arm ${r.someArm.toFixed(3)}, per token ${r.perToken.toFixed(3)} (${r.seconds.toFixed(0)} s)`),
 });
 const t = result.task;
 console.log(`\ndegree ${t.degree}, path length ${t.pathLength}, ${t.nodes} node labels; ${t.train} training graphs, ${t.test} test graphs, e.g. "${t.example}":\n`);
