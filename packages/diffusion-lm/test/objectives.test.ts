@@ -72,6 +72,32 @@ describe.each(backends)('objectives (%s)', (backend) => {
     model.dispose();
   });
 
+  test('autoregressiveLoss with targets sums only the chosen positions: the per-position terms add up to the full loss', () => {
+    const model = new Transformer({ vocabSize: 9, maxLength: 8, dim: 16, heads: 2, layers: 1, causal: true, padToken: 0, seed: 4 });
+    const tokens = [
+      [2, 5, 6, 7, 8, 0],
+      [2, 8, 7, 3, 0, 0],
+    ];
+    const full = value(autoregressiveLoss(model, tokens));
+    // One position at a time (position 0 is never a target; padding never is): the sum is the full loss.
+    let sum = 0;
+    for (let t = 0; t < 6; t++) {
+      const only = tokens.map(() => Array.from({ length: 6 }, (_, j) => (j === t ? 1 : 0)));
+      const before = tf.memory().numTensors;
+      const part = value(autoregressiveLoss(model, tokens, { targets: only }));
+      expect(tf.memory().numTensors).toBe(before);
+      if (t === 0) expect(part).toBe(0);
+      sum += part;
+    }
+    expect(Math.abs(sum - full)).toBeLessThan(1e-5 * full);
+    // An answer-only mask (positions >= 3) drops the prompt terms: smaller than the full loss, and positive.
+    const answer = value(autoregressiveLoss(model, tokens, { targets: tokens.map(() => [0, 0, 0, 1, 1, 1]) }));
+    expect(answer).toBeGreaterThan(0);
+    expect(answer).toBeLessThan(full);
+    expect(() => autoregressiveLoss(model, tokens, { targets: [[1, 1, 1, 1, 1, 1]] })).toThrow(/targets must have 2 rows/);
+    model.dispose();
+  });
+
   test('with uniform logits every masked objective equals D log V per sequence, whatever the masks', () => {
     // Uniform logits make each masked token cost log V, so (D/k) * k * log V = D log V for MLM-U and fixed-rate
     // MLM, and D log V for PLM: a check of the D/k weights and of which positions count in D.

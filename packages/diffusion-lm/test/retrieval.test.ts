@@ -75,6 +75,8 @@ describe.each(backends)('question-answering helpers (%s)', (backend) => {
     // Batching does not change the result.
     expect(answerAccuracy(model, tok, data).byKind).toEqual(acc.byKind);
     expect(() => answerAccuracy(model, tok, [seq(['q', ':'], 2, 'x')])).toThrow(/no answer/);
+    expect(() => answerAccuracy(model, tok, data, { order: 'confidence' })).toThrow(/causal model decodes 'left-to-right' only/);
+    expect(() => answerAccuracy(model, tok, data, { order: 'random' as 'confidence' })).toThrow(/order/);
   });
 
   test('trainOnTask rejects bad options, naming them', async () => {
@@ -85,6 +87,9 @@ describe.each(backends)('question-answering helpers (%s)', (backend) => {
     await expect(trainOnTask(task, { objective: 'ar', epochs: 1, schedule: 'step' as 'cosine' })).rejects.toThrow(/schedule/);
     await expect(trainOnTask(task, { objective: 'ar', epochs: 1, bos: 'yes' as unknown as boolean })).rejects.toThrow(/bos/);
     await expect(trainOnTask(task, { objective: 'ar', epochs: 1, warmup: 2 })).rejects.toThrow(/warmup/);
+    await expect(trainOnTask(task, { objective: 'ar', epochs: 1, lossOn: 'prompt' as 'all' })).rejects.toThrow(/lossOn/);
+    await expect(trainOnTask(task, { objective: 'ar', epochs: 1, order: 'confidence' })).rejects.toThrow(/left-to-right' only/);
+    await expect(trainOnTask(task, { objective: 'ar-reverse', epochs: 1, lossOn: 'answer' })).rejects.toThrow(/lossOn 'answer' is not defined/);
     await expect(trainOnTask({ train: [], test: task.test }, { objective: 'ar', epochs: 1 })).rejects.toThrow(NnphysError);
   });
 
@@ -99,6 +104,21 @@ describe.each(backends)('question-answering helpers (%s)', (backend) => {
       expect(r.tokenizer.id('<e>')).toBeGreaterThanOrEqual(0);
       if (objective === 'ar-reverse-entity') expect(r.model.maxLength).toBe(Math.max(...task.train.map((s) => s.tokens.length + 2 * s.entities.length)));
       r.model.dispose();
+    }
+  });
+
+  test("lossOn 'answer' drops the question prompts from the loss (facts have promptLength 0 and stay whole)", async () => {
+    const task = retrievalTask({ pairs: 4, seed: 1 });
+    const small = { epochs: 2, batchSize: 8, model: { dim: 8, heads: 2, layers: 1 }, seed: 0 };
+    for (const objective of ['ar', 'mlm', 'mlm-u', 'plm'] as const) {
+      const before = tf.memory().numTensors;
+      const all = await trainOnTask(task, { objective, ...small });
+      const answer = await trainOnTask(task, { objective, ...small, lossOn: 'answer' });
+      // Questions have prompts, so the losses differ; the answer-only loss is over fewer tokens.
+      expect(answer.history.loss[0]).toBeLessThan(all.history.loss[0] as number);
+      all.model.dispose();
+      answer.model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
     }
   });
 

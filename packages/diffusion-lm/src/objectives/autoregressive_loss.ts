@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NnphysError, segmentSum } from '@nnphys/core';
-import { type TokensLike, readTokens } from '../token_batch.js';
+import { type TokensLike, readMask, readTokens } from '../token_batch.js';
 import { type TokenModel, assertTokenId, assertTokenModel } from '../token_model.js';
 import { selectedLogProbs } from './log_probs.js';
 
 export interface AutoregressiveLossOptions {
   /** Targets equal to this id are not predicted (default: the model's padToken). */
   padToken?: number;
+  /**
+   * 0/1 per position [batch, length]: 1 where the token is a target (e.g. only the answer of a
+   * question, as in the star-graph setup of 004 §7.4). Default: every token after the first.
+   */
+  targets?: tf.Tensor2D | readonly (readonly number[])[];
 }
 
 /**
@@ -22,13 +27,14 @@ export function autoregressiveLoss(model: TokenModel, tokens: TokensLike, option
   if (pad !== null) assertTokenId(pad, 'autoregressiveLoss: padToken', model);
   const { data, length } = batch;
   if (length < 2) throw new NnphysError(`autoregressiveLoss: sequences need at least 2 tokens (context + target), got length ${length}`);
+  const targetMask = options.targets !== undefined ? readMask(options.targets, 'autoregressiveLoss: targets', batch.batch, length) : null;
   const rows: number[] = [];
   const targets: number[] = [];
   const segments: number[] = [];
   for (let b = 0; b < batch.batch; b++) {
     for (let t = 1; t < length; t++) {
       const v = data[b * length + t] as number;
-      if (v === pad) continue;
+      if (v === pad || (targetMask && targetMask[b * length + t] === 0)) continue;
       if (v >= model.outputs) throw new NnphysError(`autoregressiveLoss: tokens[${b}][${t}] = ${v} is a target but the model only predicts ids [0, ${model.outputs})`);
       rows.push(b * length + t - 1);
       targets.push(v);

@@ -1,5 +1,5 @@
-import { NnphysError } from '@nnphys/core';
-import { generateBatch } from '../generate.js';
+import { NnphysError, assertOneOf } from '@nnphys/core';
+import { type GenerationOrder, generateBatch } from '../generate.js';
 import type { Tokenizer } from '../tokenizer.js';
 import type { TokenModel } from '../token_model.js';
 import type { TextSequence } from './text_sequence.js';
@@ -19,6 +19,11 @@ export interface AnswerAccuracyOptions {
   maskToken?: number;
   /** Prepend BOS to prompts; must match training (default false, as in trainOnTask). */
   bos?: boolean;
+  /**
+   * Order in which a bidirectional model fills the answer positions (default 'left-to-right', App. D.7);
+   * 'confidence' fills the most probable position first. Causal models always decode left to right.
+   */
+  order?: 'left-to-right' | 'confidence';
   /** Prompts per model call (default 256). */
   batchSize?: number;
 }
@@ -33,13 +38,17 @@ export interface AnswerAccuracy {
 /**
  * Greedy left-to-right completion of each prompt, scored against its answer
  * (004 App. D.7: every objective is evaluated by left-to-right decoding; a
- * bidirectional model sees the answer positions as mask tokens).
+ * bidirectional model sees the answer positions as mask tokens). Bidirectional
+ * models can instead fill the answer in order of confidence (`order`).
  */
 export function answerAccuracy(model: TokenModel, tokenizer: Tokenizer, sequences: readonly TextSequence[], options: AnswerAccuracyOptions = {}): AnswerAccuracy {
   if (!Array.isArray(sequences) || sequences.length === 0) throw new NnphysError('answerAccuracy: sequences must be a non-empty array');
   const bos = options.bos ?? false;
   const maskToken = model.causal ? undefined : (options.maskToken ?? tokenizer.mask);
   const batchSize = options.batchSize ?? 256;
+  const order: GenerationOrder = options.order ?? 'left-to-right';
+  assertOneOf(order, 'answerAccuracy: order', ['left-to-right', 'confidence'] as const);
+  if (model.causal && order !== 'left-to-right') throw new NnphysError(`answerAccuracy: a causal model decodes 'left-to-right' only, got order '${order}'`);
   // Group by (prompt length, answer length) so that each batch has one shape.
   const groups = new Map<string, number[]>();
   sequences.forEach((s, i) => {
@@ -55,7 +64,7 @@ export function answerAccuracy(model: TokenModel, tokenizer: Tokenizer, sequence
     for (let start = 0; start < members.length; start += batchSize) {
       const chunk = members.slice(start, start + batchSize);
       const prompts = chunk.map((i) => tokenizer.encode((sequences[i] as TextSequence).tokens.slice(0, (sequences[i] as TextSequence).promptLength), { bos }));
-      const out = generateBatch(model, { prompts, length: answerLength, temperature: 0, maskToken, exclude: tokenizer.specialIdList });
+      const out = generateBatch(model, { prompts, length: answerLength, temperature: 0, maskToken, order, exclude: tokenizer.specialIdList });
       chunk.forEach((i, r) => {
         answers[i] = (out[r] as number[]).slice(prompts[r]?.length);
       });

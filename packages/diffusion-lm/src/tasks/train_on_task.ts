@@ -53,6 +53,15 @@ export interface TrainOnTaskOptions {
   schedule?: 'constant' | 'cosine';
   /** Warm-up fraction of the 'cosine' schedule (default 0.01, the 1% of 004 §D.5.3). */
   warmup?: number;
+  /**
+   * Which tokens the loss is on: 'all' (default: every token, as 004 trains the retrieval and
+   * relationship tasks) or 'answer' (only the tokens after `promptLength`: AR predicts the answer
+   * from the prompt, the masked objectives mask only answer tokens, D = answer length; the star-graph
+   * setup of 004 §7.4 / its ref. [248]). Not available for the reversal objectives.
+   */
+  lossOn?: 'all' | 'answer';
+  /** Decoding order of the test answers for bidirectional models (answerAccuracy's `order`; default 'left-to-right'). */
+  order?: 'left-to-right' | 'confidence';
   /** Evaluate on the test set every this many epochs (default: only at the end). */
   evaluateEvery?: number;
   /**
@@ -109,6 +118,12 @@ export async function trainOnTask(task: { train: readonly TextSequence[]; test: 
   const evaluateEvery = options.evaluateEvery ?? options.epochs;
   assertPositiveInteger(evaluateEvery, 'trainOnTask: evaluateEvery');
   const rng = resolveRandom(options.seed ?? 0);
+  const order = options.order ?? 'left-to-right';
+  assertOneOf(order, 'trainOnTask: order', ['left-to-right', 'confidence'] as const);
+  if (objective.startsWith('ar') && order !== 'left-to-right') throw new NnphysError(`trainOnTask: objective '${objective}' trains a causal model, which decodes 'left-to-right' only, got order '${order}'`);
+  const lossOn = options.lossOn ?? 'all';
+  assertOneOf(lossOn, 'trainOnTask: lossOn', ['all', 'answer'] as const);
+  if (lossOn === 'answer' && objective.startsWith('ar-reverse')) throw new NnphysError(`trainOnTask: lossOn 'answer' is not defined for objective '${objective}' (reversal moves the answer); use lossOn 'all'`);
 
   const words: string[] = [...(task.vocabulary ?? [])];
   for (const s of [...task.train, ...task.test]) words.push(...s.tokens);
@@ -133,6 +148,8 @@ export async function trainOnTask(task: { train: readonly TextSequence[]; test: 
   const testLength = Math.max(...task.test.map((s) => s.tokens.length + offset));
   const length = Math.max(testLength, ...rows.map((r) => r.length));
   const padded = encodeRows(rows, length, tokenizer.pad);
+  // 1 where a token is in the loss: with lossOn 'answer', positions at or after the prompt (+ BOS).
+  const targets = padded.map((r, i) => r.map((_, t) => (lossOn === 'all' || t >= (task.train[i] as TextSequence).promptLength + offset ? 1 : 0)));
 
   const m = options.model ?? {};
   const causal = objective.startsWith('ar');
@@ -149,31 +166,32 @@ export async function trainOnTask(task: { train: readonly TextSequence[]; test: 
     seed: rng.fork(),
   });
   const masking = { maskToken: tokenizer.mask, keepTokens: [tokenizer.bos], padToken: tokenizer.pad };
-  const loss = (batch: { tokens: number[][]; seed: number }): tf.Scalar => {
+  const loss = (batch: { tokens: number[][]; targets: number[][]; seed: number }): tf.Scalar => {
+    const only = lossOn === 'answer';
     switch (objective) {
       case 'mlm':
-        return maskedLoss(model, batch.tokens, { ...masking, rate, seed: batch.seed });
+        return maskedLoss(model, batch.tokens, { ...masking, rate, seed: batch.seed, ...(only ? { maskable: batch.targets } : {}) });
       case 'mlm-u':
-        return mlmULoss(model, batch.tokens, { ...masking, seed: batch.seed });
+        return mlmULoss(model, batch.tokens, { ...masking, seed: batch.seed, ...(only ? { maskable: batch.targets } : {}) });
       case 'plm':
-        return permutationLoss(model, batch.tokens, { ...masking, seed: batch.seed });
+        return permutationLoss(model, batch.tokens, { ...masking, seed: batch.seed, ...(only ? { maskable: batch.targets } : {}) });
       default:
-        return autoregressiveLoss(model, batch.tokens);
+        return autoregressiveLoss(model, batch.tokens, only ? { targets: batch.targets } : {});
     }
   };
   const steps = Math.ceil(padded.length / batchSize);
   const data = () => {
     const order = rng.permutation(padded.length);
-    const batches: { tokens: number[][]; seed: number }[] = [];
+    const batches: { tokens: number[][]; targets: number[][]; seed: number }[] = [];
     for (let s = 0; s < steps; s++) {
       // Fixed batch shape: the last batch wraps around to the start of the permutation.
-      const tokens = Array.from({ length: Math.min(batchSize, padded.length) }, (_, i) => padded[order[(s * batchSize + i) % order.length] as number] as number[]);
-      batches.push({ tokens, seed: rng.nextSeed() });
+      const picks = Array.from({ length: Math.min(batchSize, padded.length) }, (_, i) => order[(s * batchSize + i) % order.length] as number);
+      batches.push({ tokens: picks.map((j) => padded[j] as number[]), targets: picks.map((j) => targets[j] as number[]), seed: rng.nextSeed() });
     }
     return batches;
   };
   const curve: Array<[number, AnswerAccuracy]> = [];
-  const evaluate = () => answerAccuracy(model, tokenizer, task.test, { bos });
+  const evaluate = () => answerAccuracy(model, tokenizer, task.test, { bos, order });
   const optimizer = tf.train.adam(learningRate);
   const totalSteps = steps * options.epochs;
   const warm = Math.max(1, Math.round(warmup * totalSteps));
