@@ -70,6 +70,13 @@ export interface NativeKernels {
   reluMask(x: Float32Array, ref: Float32Array): void;
   /** y[i] = act(o[i]) + h[i] (h null: no residual). */
   reluAdd(y: Float32Array, o: Float32Array, h: Float32Array | null, relu: boolean): void;
+  /**
+   * Rotary position embedding of x [batch, heads, t, d] with cos/sin tables [batch, t, d] (pairs i, i + d/2) into y;
+   * `transpose` applies the transposed rotation (the backward pass).
+   */
+  rotary(x: Float32Array, cos: Float32Array, sin: Float32Array, y: Float32Array, batch: number, heads: number, t: number, d: number, transpose: boolean): void;
+  /** out = transpose(x, perm) for x of `shape` (rank 1-8); x and out both Float32Array or both Int32Array. */
+  transpose(x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: number[], perm: number[]): void;
   info(): NativeInfo;
   /** Threads for later calls (1..256). */
   setNumThreads(threads: number): void;

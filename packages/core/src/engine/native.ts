@@ -25,6 +25,8 @@ export interface NativeKernels {
   affineRelu?(x: Float32Array, bias: Float32Array | null, s: Float32Array | null, c: Float32Array | null, f: number, relu: boolean): void;
   reluMask?(x: Float32Array, ref: Float32Array): void;
   reluAdd?(y: Float32Array, o: Float32Array, h: Float32Array | null, relu: boolean): void;
+  rotary?(x: Float32Array, cos: Float32Array, sin: Float32Array, y: Float32Array, batch: number, heads: number, t: number, d: number, transpose: boolean): void;
+  transpose?(x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: number[], perm: number[]): void;
   groupSort?(x: Float32Array, values: Float32Array, perm: Int32Array, width: number, groupSize: number): void;
   adamStep?(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
   setNumThreads(threads: number): void;
