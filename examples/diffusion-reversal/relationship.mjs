@@ -1,17 +1,10 @@
 #!/usr/bin/env node
 // The relationship task of 004 §7.3.1 (Table 7.1 bottom, Table D.4).
 //   node relationship.mjs [--scale small|default] [--objectives mlm-u,ar,...] [--backend wasm|cpu] [--seed 1]
-import { initBackend } from '@nnphys/core';
+import { taskOptions } from './cli.mjs';
 import { ALL_OBJECTIVES, markdownTable, runRelationship } from './relationship-task.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
-const scale = arg('scale', 'default');
-const objectives = arg('objectives', ALL_OBJECTIVES.join(',')).split(',');
-const backend = await initBackend(arg('backend', 'wasm'));
-const seed = Number(arg('seed', '1'));
+const { scale, objectives, backend, seed } = await taskOptions(ALL_OBJECTIVES);
 console.log(`relationship task, scale ${scale}, backend ${backend}, seed ${seed}`);
 const result = await runRelationship({
   scale,

@@ -1,17 +1,10 @@
 #!/usr/bin/env node
 // The reversal curse on the retrieval task of 004 §7.3.1, as in Table 7.1.
 //   node run.mjs [--scale tiny|small|default] [--objectives ar,mlm-u,...] [--backend wasm|cpu] [--seed 1]
-import { initBackend } from '@nnphys/core';
+import { taskOptions } from './cli.mjs';
 import { ALL_OBJECTIVES, markdownTable, runRetrieval } from './retrieval.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
-const scale = arg('scale', 'default');
-const objectives = arg('objectives', ALL_OBJECTIVES.join(',')).split(',');
-const backend = await initBackend(arg('backend', 'wasm'));
-const seed = Number(arg('seed', '1'));
+const { scale, objectives, backend, seed } = await taskOptions(ALL_OBJECTIVES);
 console.log(`retrieval task, scale ${scale}, backend ${backend}, seed ${seed}`);
 const result = await runRetrieval({
   scale,
