@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { type KernelArgs, type NumericArray, nativeKernels, withArrays } from '@nnphys/core';
+import { type KernelArgs, type NumericArray, withArrays } from '@nnphys/core';
 import type { NormKind, Normalization } from '../norms/kinds.js';
 import { gemm } from './dense.js';
 import { sortGroups } from './group_sort_kernels.js';
@@ -102,7 +102,6 @@ function intView(a: Float32Array, offset: number, length: number): Int32Array {
   return new Int32Array(a.buffer, a.byteOffset + 4 * offset, length);
 }
 
-const INSERTION_SORT_MAX = 32;
 let colAcc = new Float64Array(64);
 function colAccumulator(n: number): Float64Array {
   if (colAcc.length < n) colAcc = new Float64Array(n);
@@ -117,41 +116,10 @@ function addBias(z: Float32Array, b: Float32Array, rows: number, width: number):
   }
 }
 
-/**
- * h = GroupSort(z + b) with the permutation (eq. 2.9), one pass: a stable insertion sort of each
- * group straight into the outputs (the same order as sortGroups: ties keep their input order).
- * Rows holding NaN, groups larger than 32, and every group when @nnphys/native offers its GroupSort, go through
- * sortGroups.
- */
+/** h = GroupSort(z + b) with the permutation (eq. 2.9): bias in place, then sortGroups (native or JS). */
 function biasSortGroups(z: Float32Array, b: Float32Array | null, h: Float32Array, perm: Int32Array, width: number, groupSize: number): void {
-  const count = z.length;
-  if (b) addBias(z, b, count / width, width);
-  if (groupSize > INSERTION_SORT_MAX || groupSize === 2 || nativeKernels()?.groupSort) {
-    sortGroups(z, h, perm, width, groupSize);
-    return;
-  }
-  for (let o = 0; o < count; o += groupSize) {
-    let finite = true;
-    for (let i = 0; i < groupSize; i++) if (Number.isNaN(z[o + i])) finite = false;
-    if (!finite) {
-      sortGroups(z.subarray(o, o + groupSize), h.subarray(o, o + groupSize), perm.subarray(o, o + groupSize), groupSize, groupSize);
-      const g = o % width;
-      for (let i = 0; i < groupSize; i++) perm[o + i] = (perm[o + i] as number) + g;
-      continue;
-    }
-    const g = o % width;
-    for (let i = 0; i < groupSize; i++) {
-      const v = z[o + i] as number;
-      let j = o + i - 1;
-      while (j >= o && (h[j] as number) > v) {
-        h[j + 1] = h[j] as number;
-        perm[j + 1] = perm[j] as number;
-        j--;
-      }
-      h[j + 1] = v;
-      perm[j + 1] = g + i;
-    }
-  }
+  if (b) addBias(z, b, z.length / width, width);
+  sortGroups(z, h, perm, width, groupSize);
 }
 
 function biasRelu(z: Float32Array, b: Float32Array | null, h: Float32Array, width: number): void {
